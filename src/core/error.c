@@ -1,0 +1,22 @@
+/*
+ * error.c — text for the JMD_E* codes of jmd/error.h.
+ *
+ * Cold path: called only when reporting a failure.
+ */
+#include "jmd/error.h"
+
+const char *jmd_strerror(int code)
+{
+    switch (code) {
+    case JMD_OK: return "success";
+    case JMD_EINVAL: return "invalid argument";
+    case JMD_ENOCONV: return "iteration did not converge";
+    case JMD_ENOMEM: return "out of memory";
+    case JMD_EIO: return "input/output error";
+    case JMD_ENOSOL: return "no solution";
+    case JMD_EPARSE: return "malformed input";
+    case JMD_ENOTFOUND: return "not found";
+    case JMD_ERANGE: return "result out of range";
+    default: return "unknown error";
+    }
+}
