@@ -245,7 +245,7 @@ int jmd_catalogue_parse(jmd_catalogue *cat, const char *text, size_t len, const 
                         char *err, size_t errlen);
 /* Read and parse a file (JMD_EIO when it cannot be read). */
 int jmd_catalogue_load(jmd_catalogue *cat, const char *path, char *err, size_t errlen);
-/* Add the catalogue built into the library (data/*.yaml at build time). */
+/* Add the catalogue built into the library (the data folder's YAML files, embedded at build time). */
 int jmd_catalogue_load_builtin(jmd_catalogue *cat, char *err, size_t errlen);
 void jmd_catalogue_free(jmd_catalogue *cat); /* accepts NULL; leaves it empty */
 /* Lookup by exact name; NULL when absent. Pointers stay valid until the
