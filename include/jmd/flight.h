@@ -9,7 +9,7 @@
  * launch azimuth, kick angle and thrust cut-off that put the re-entry
  * vehicle on an aim point on the rotating Earth. Interceptor reach uses the
  * kinematic model of the open literature (Lambert arcs from the site,
- * burnout speed as the limit; see docs/models.md).
+ * burnout speed as the limit; see docs/reach.md).
  *
  * Time t is in seconds since the scenario epoch (the instant ECI and ECEF
  * coincide). SI units and radians throughout. Functions return 0 or a
@@ -132,7 +132,7 @@ typedef struct {
 } jmd_flight_opts;
 
 /* Defaults: J2 and drag on, the integrator tolerances documented in
- * docs/models.md, 1 s output, impact at 0 m, max 3 h. */
+ * docs/flight.md, 1 s output, impact at 0 m, max 3 h. */
 void jmd_flight_opts_default(jmd_flight_opts *o);
 
 /* Unpowered flight of a body of ballistic coefficient beta (kg/m^2; <= 0 or
@@ -191,7 +191,8 @@ int jmd_flight_target(const jmd_vehicle *veh, double lat0, double lon0, double l
  * point at time t0) velocity that puts a drag-free, J2-free Kepler arc on
  * the aim point (lat1, lon1, height 0) on the rotating Earth, for the given
  * trajectory type (apogee_alt as for jmd_flight_target). res->launch holds
- * only position and time. `out` may be NULL. */
+ * position, time and, as azimuth, the heading of the Earth-relative burnout
+ * velocity (kick and cutoff are 0). `out` may be NULL. */
 int jmd_flight_aim_free(double lat0, double lon0, double h0, double lat1, double lon1,
                         jmd_traj_type type, double apogee_alt, double t0,
                         const jmd_flight_opts *opts, jmd_target_result *res,

@@ -10,7 +10,8 @@
  * Every function returns 0 or a negative JMD_E* code: JMD_EINVAL for invalid
  * arguments (NULL pointers, non-finite inputs, zero vectors, mu <= 0,
  * tof <= 0 ...), JMD_ENOCONV when an iteration fails to converge, JMD_ENOSOL
- * when a well-posed problem has no solution. No function returns 0 with a
+ * when a well-posed problem has no solution, JMD_ERANGE when a result would
+ * overflow. No function returns 0 with a
  * non-finite output.
  */
 #ifndef JMD_ORBIT_H

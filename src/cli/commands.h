@@ -7,6 +7,23 @@
 
 #include <stdio.h>
 
-#define JMD_CLI_COMMANDS
+int jmd_cmd_trajectory(int argc, char **argv);
+void jmd_cmd_trajectory_help(FILE *out);
+int jmd_cmd_reach(int argc, char **argv);
+void jmd_cmd_reach_help(FILE *out);
+int jmd_cmd_geodesic(int argc, char **argv);
+void jmd_cmd_geodesic_help(FILE *out);
+int jmd_cmd_catalogue(int argc, char **argv);
+void jmd_cmd_catalogue_help(FILE *out);
+
+#define JMD_CLI_COMMANDS                                                                       \
+    {"trajectory", "ballistic trajectory between two points (closed form or a vehicle)",      \
+     jmd_cmd_trajectory, jmd_cmd_trajectory_help},                                             \
+    {"reach", "intercept window of an interceptor site against a threat",                     \
+     jmd_cmd_reach, jmd_cmd_reach_help},                                                       \
+    {"geodesic", "distance and azimuths between two points on the WGS-84 ellipsoid",          \
+     jmd_cmd_geodesic, jmd_cmd_geodesic_help},                                                 \
+    {"catalogue", "list the threat and interceptor classes and their figures",                \
+     jmd_cmd_catalogue, jmd_cmd_catalogue_help},
 
 #endif

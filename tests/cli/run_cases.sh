@@ -13,6 +13,9 @@ dir=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
+# Cases may name fixture files as $CASEDIR/../fixtures/NAME.
+CASEDIR=$(cd "$dir" && pwd)
+export CASEDIR
 n=0
 for c in "$dir"/*.case; do
   n=$((n + 1))
