@@ -133,7 +133,7 @@ int main(void)
                 jmd_flight_fly(icbm, &res.launch, &opts, &tr2);
                 sink += tr2.s[tr2.n - 1].r[0];
             }
-            report("full ICBM trajectory (icbm-solid, ~9,000 km)", now() - t, n);
+            report("full ICBM trajectory (icbm-solid, 7,440 km)", now() - t, n);
             jmd_trajectory_free(&tr2);
             n = 5;
             t = now();

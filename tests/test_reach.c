@@ -556,6 +556,8 @@ static void test_invalid_arguments(void **state)
         {14000, 1, 0, 1e7, 0, 35.69, 51.39, 2000, -100},
         {100, 1, 0, 1e7, 1, 35.69, 51.39, 0, 0},
         {4500, 40, -1e3, 1500e3, 1e7, 52.52, 13.40, 0, 300},
+        {4500, 40, 70e3, 1500e3, 0, 44.08, 24.40, 0, -1e15},
+        {4500, 1e9, 70e3, 1500e3, 0, 44.08, 24.40, 0, -1e9},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         ic = interceptor(cases[i].speed, cases[i].burn, cases[i].lo, cases[i].hi);

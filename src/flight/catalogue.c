@@ -123,11 +123,9 @@ static int fail_at(pctx *c, const ynode *at, const char *path, const char *fmt, 
     return JMD_EPARSE;
 }
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
+__attribute__((format(printf, 3, 4)))
 #endif
-    ;
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
 {
     if (!err || errlen == 0) return;
@@ -241,6 +239,45 @@ static int syntax_error(pctx *c, struct fy_diag *diag)
     return JMD_EPARSE;
 }
 
+/* Content of a single-quoted scalar from its raw source (between the
+ * quotes): '' is a quote, and line breaks fold as in flow scalars (YAML 1.2
+ * §7.3.2, §6.5: white space around a break is dropped, one break becomes a
+ * space, n > 1 breaks become n - 1 newlines). Done here rather than by
+ * fy_token_get_text, which in libfyaml 0.7.12 leaks its buffer on runs of
+ * five or more '' pairs. out holds at least n bytes; returns the length. */
+static size_t single_quoted(const char *raw, size_t n, char *out)
+{
+    size_t i = 0, o = 0;
+    while (i < n) {
+        char ch = raw[i];
+        if (ch == '\'' && i + 1 < n && raw[i + 1] == '\'') {
+            out[o++] = '\'';
+            i += 2;
+        } else if (ch == '\r' || ch == '\n') {
+            while (o > 0 && (out[o - 1] == ' ' || out[o - 1] == '\t')) o--;
+            size_t breaks = 0;
+            while (i < n) {
+                if (raw[i] == '\r' && i + 1 < n && raw[i + 1] == '\n') {
+                    i += 2;
+                    breaks++;
+                } else if (raw[i] == '\r' || raw[i] == '\n') {
+                    i++;
+                    breaks++;
+                } else if (raw[i] == ' ' || raw[i] == '\t') {
+                    i++;
+                } else break;
+            }
+            if (breaks == 1) out[o++] = ' ';
+            else
+                while (--breaks > 0) out[o++] = '\n';
+        } else {
+            out[o++] = ch;
+            i++;
+        }
+    }
+    return o;
+}
+
 /* Strict UTF-8 check (no overlong forms, surrogates or code points above
  * U+10FFFF). libfyaml 0.7.12 loops forever on some invalid UTF-8 (e.g. in
  * a directive line), so nothing else reaches it. Returns the offset of the
@@ -343,19 +380,38 @@ static int build_tree(pctx *c, const char *text, size_t len, arena *a, ynode **r
                 break;
             }
             if (ev->type == FYET_SCALAR) {
+                struct fy_token *tok = ev->scalar.value;
+                enum fy_scalar_style style = fy_token_scalar_style(tok);
+                const struct fy_mark *m0 = fy_token_start_mark(tok), *m1 = fy_token_end_mark(tok);
+                char *copy;
                 size_t tl = 0;
-                const char *t = fy_token_get_text(ev->scalar.value, &tl);
-                if (!t) tl = 0;
-                char *copy = arena_alloc(a, tl + 1);
-                if (!copy) {
-                    rc = JMD_ENOMEM;
-                    break;
+                if (style == FYSS_SINGLE_QUOTED && m0 && m1 && m0->input_pos <= m1->input_pos &&
+                    m1->input_pos <= len) {
+                    size_t rn = m1->input_pos - m0->input_pos;
+                    copy = arena_alloc(a, rn + 1);
+                    if (!copy) {
+                        rc = JMD_ENOMEM;
+                        break;
+                    }
+                    tl = single_quoted(text + m0->input_pos, rn, copy);
+                } else {
+                    const char *t = fy_token_get_text(tok, &tl);
+                    if (!t) tl = 0;
+                    copy = arena_alloc(a, tl + 1);
+                    if (!copy) {
+                        rc = JMD_ENOMEM;
+                        break;
+                    }
+                    if (tl) memcpy(copy, t, tl);
                 }
-                if (tl) memcpy(copy, t, tl);
                 copy[tl] = '\0';
                 n->text = copy;
                 n->len = tl;
-                n->plain = fy_token_scalar_style(ev->scalar.value) == FYSS_PLAIN;
+                n->plain = style == FYSS_PLAIN;
+                /* Marks of quoted scalars start inside the quotes: point at
+                 * the opening quote. */
+                if ((style == FYSS_SINGLE_QUOTED || style == FYSS_DOUBLE_QUOTED) && m && n->col > 0)
+                    n->col--;
             }
             if (!m && cur) {
                 /* An empty value has no token: point at its key (mappings)
@@ -687,7 +743,8 @@ static int parse_vehicle(pctx *c, const ynode *m, const char *path, jmd_vehicle 
     if ((rc = get_string(c, v[V_CLASS], path, "class", "one of SRBM, MRBM, IRBM, ICBM, SLBM")))
         return rc;
     size_t ci = 0;
-    while (ci < sizeof classes / sizeof classes[0] && strcmp(classes[ci], v[V_CLASS]->text) != 0)
+    while (ci < sizeof classes / sizeof classes[0] &&
+           !(strlen(classes[ci]) == v[V_CLASS]->len && strcmp(classes[ci], v[V_CLASS]->text) == 0))
         ci++;
     if (ci == sizeof classes / sizeof classes[0]) {
         join(p, sizeof p, path, "class");

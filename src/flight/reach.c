@@ -180,7 +180,7 @@ static double min_speed(rctx *c, double t, const double r2[3], double tau_max, d
     double a = REACH_TAU_MIN, b = tau_max;
     double x1 = b - phi * (b - a), x2 = a + phi * (b - a);
     double f1 = arc_speed(c, t, r2, x1), f2 = arc_speed(c, t, r2, x2);
-    while (b - a > REACH_TAU_TOL) {
+    for (int it = 0; it < 100 && b - a > REACH_TAU_TOL; it++) {
         if (f1 < best) {
             best = f1;
             bt = x1;
@@ -286,6 +286,7 @@ static double refine(rctx *c, double t_good, double t_bad, double t_commit)
     c->tau_prev = NAN;
     while (fabs(t_good - t_bad) > REACH_TOL && !c->error) {
         double mid = 0.5 * (t_good + t_bad);
+        if (mid == t_good || mid == t_bad) break; /* times too large to split further */
         tpoint p;
         double v;
         if (feasible_at(c, mid, t_commit, 1, 0, &p, &v)) t_good = mid;

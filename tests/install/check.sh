@@ -15,9 +15,9 @@ sed -i "s|^prefix=.*|prefix=$prefix|" "$pc"
 export PKG_CONFIG_PATH=$(dirname "$pc")
 test -x "$prefix/bin/jmd"
 "$prefix/bin/jmd" --version
-cc -std=c17 -Wall -Werror "$app" $(pkg-config --cflags --libs jmd) -lm -o "$prefix/app"
+cc -std=c17 -Wall -Werror ${APP_CFLAGS:-} "$app" $(pkg-config --cflags --libs jmd) -lm -o "$prefix/app"
 "$prefix/app"
 # The static library links too.
-cc -std=c17 -Wall -Werror "$app" $(pkg-config --cflags jmd) "$(dirname "$pc")/../libjmd.a" \
+cc -std=c17 -Wall -Werror ${APP_CFLAGS:-} "$app" $(pkg-config --cflags jmd) "$(dirname "$pc")/../libjmd.a" \
    $(pkg-config --libs gsl proj libfyaml) -lm -o "$prefix/app_static"
 "$prefix/app_static"
