@@ -26,7 +26,7 @@
 
 #include <stddef.h>
 
-#include "jmd/error.h"
+#include "jmd/common.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -34,7 +34,7 @@ extern "C" {
 
 #define JMD_G0 9.80665          /* standard gravity, m/s^2 (Isp conversion) */
 #define JMD_MAX_STAGES 4
-#define JMD_NAME_MAX 48
+
 #define JMD_REENTRY_ALT 100e3   /* re-entry interface altitude, m */
 
 /* ---- standard atmosphere ------------------------------------------------ */
