@@ -11,6 +11,8 @@ int jmd_cmd_trajectory(int argc, char **argv);
 void jmd_cmd_trajectory_help(FILE *out);
 int jmd_cmd_reach(int argc, char **argv);
 void jmd_cmd_reach_help(FILE *out);
+int jmd_cmd_track(int argc, char **argv);
+void jmd_cmd_track_help(FILE *out);
 int jmd_cmd_geodesic(int argc, char **argv);
 void jmd_cmd_geodesic_help(FILE *out);
 int jmd_cmd_catalogue(int argc, char **argv);
@@ -21,6 +23,8 @@ void jmd_cmd_catalogue_help(FILE *out);
      jmd_cmd_trajectory, jmd_cmd_trajectory_help},                                             \
     {"reach", "intercept window of an interceptor site against a threat",                     \
      jmd_cmd_reach, jmd_cmd_reach_help},                                                       \
+    {"track", "track ballistic targets from a radar's measurement CSV (EKF, GNN, M-of-N)",    \
+     jmd_cmd_track, jmd_cmd_track_help},                                                       \
     {"geodesic", "distance and azimuths between two points on the WGS-84 ellipsoid",          \
      jmd_cmd_geodesic, jmd_cmd_geodesic_help},                                                 \
     {"catalogue", "list the threat and interceptor classes and their figures",                \
