@@ -121,6 +121,11 @@ static void test_good_round_trip(void **state)
     assert_null(jmd_catalogue_vehicle(&cat, "sm3-block-ia")); /* kinds are separate */
     assert_null(jmd_catalogue_interceptor(&cat, "srbm"));
     assert_null(jmd_catalogue_interceptor(NULL, "terminal"));
+    jmd_catalogue_free(&cat);
+
+    /* CR LF line breaks, a folded double-quoted source across them. */
+    assert_int_equal(parse_file(&cat, "good-crlf.yaml", err, sizeof err), 0);
+    assert_non_null(jmd_catalogue_interceptor(&cat, "crlf"));
     assert_null(jmd_catalogue_interceptor(&cat, NULL));
     jmd_catalogue_free(&cat);
     assert_null(cat.vehicles);
@@ -277,6 +282,11 @@ static const bad_case bad_cases[] = {
      * a directive line; the loader must refuse it before libfyaml. */
     {"bad-utf8-directive-hang.yaml",
      "bad-utf8-directive-hang.yaml:5:13: expected UTF-8 text, found the byte 0xac"},
+    /* CR LF and lone CR line breaks count as one line each. */
+    {"bad-crlf.yaml",
+     "bad-crlf.yaml:4:25: interceptors[0].burnout_speed_km_s: expected a positive number, "
+     "found \"fast\""},
+    {"bad-utf8-cr.yaml", "bad-utf8-cr.yaml:2:15: expected UTF-8 text, found the byte 0xe9"},
     {"bad-two-documents.yaml",
      "bad-two-documents.yaml:2:1: expected a single YAML document, found a second one"},
 };

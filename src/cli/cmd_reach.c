@@ -287,7 +287,7 @@ int jmd_cmd_reach(int argc, char **argv)
         printf("  %-20s %s %s, %.0f km, flight time %.1f min, apogee %.0f km\n", "threat",
                veh ? veh->name : "free flight", jmd_cli_traj_type_name(a.type),
                res.ground_range / 1e3, res.flight_time / 60.0, res.apogee_alt / 1e3);
-        printf("  %-20s %.1f s after the threat's launch\n", "interceptor launch",
+        printf("  %-20s %.1f s after the threat's launch (earliest launch)\n", "commit",
                a.commit_delay);
         if (r.feasible) {
             printf("Intercept window (times after the threat's launch):\n");

@@ -1,0 +1,94 @@
+/*
+ * jmd/sim.h — the simulation engine: the world's truth (threat flights,
+ * sensors' measurements, intercept outcomes) and the clock, running every
+ * party's node in one process.
+ *
+ * The engine flies each threat (targeted on its aim point, full physics),
+ * steps the clock by the scenario's step, lets each radar look on its
+ * revisit schedule and each satellite watch for boosters, hands every
+ * party only what its own sensors saw, executes the launch orders the
+ * nodes return, resolves intercepts against the truth (the interceptor
+ * homes on the node's in-flight target update; the kill is drawn with the
+ * site's Pk) and reports kill assessments back after the site's delay.
+ *
+ * Determinism: the same scenario and seed give byte-identical events and
+ * results. Random streams (jmd/rng.h) are keyed by component kind and
+ * name ("radar:NAME", "irsat:NAME", "kill:SITE"), so adding a component
+ * does not change another's draws.
+ */
+#ifndef JMD_SIM_H
+#define JMD_SIM_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "jmd/party.h"
+#include "jmd/scenario.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    FILE *events;        /* JSON Lines, one event per line (NULL: none) */
+    double kv_basket;    /* m: largest miss between the true threat and the aim point
+                            (the node's last estimate) the kill vehicle can divert
+                            out (default 20 km) */
+    jmd_party_opts party; /* options of every node */
+} jmd_sim_opts;
+
+void jmd_sim_opts_default(jmd_sim_opts *o);
+
+enum { JMD_FATE_NONE = 0, JMD_FATE_INTERCEPTED, JMD_FATE_LEAKED, JMD_FATE_IN_FLIGHT };
+
+/* What happened to one threat; times in s since epoch, NAN when it did
+ * not happen. */
+typedef struct {
+    int fate;               /* JMD_FATE_* */
+    double t_launch, t_impact_nominal; /* flight of the truth trajectory */
+    double t_detect;        /* first radar detection by any party */
+    int detect_radar;       /* its radar index, -1 */
+    double t_track;         /* first confirmed track of it by any party */
+    double t_warning;       /* first launch report received by any party */
+    double t_engage;        /* first interceptor launch at it */
+    double t_end;           /* intercept (killed) or impact (leaked) */
+    double lat, lon, alt;   /* where it ended (rad, rad, m) */
+    int killer_site;        /* site index for an intercept, -1 */
+    int rounds;             /* interceptors launched at it */
+    int assets_hit;         /* assets within their lethal radius of its impact */
+} jmd_sim_threat;
+
+typedef struct {
+    size_t nthreats;
+    jmd_sim_threat *threats;    /* [nthreats], scenario order */
+    size_t nassets;
+    int *asset_hit;             /* [nassets]: 1 when destroyed */
+    size_t nsites;
+    int *site_fired;            /* [nsites] interceptors launched */
+    int *site_wasted;           /* [nsites] rounds that killed nothing */
+    size_t nparties;
+    int *party_assets_hit;      /* [nparties] */
+    long measurements;          /* radar detections made (incl. false alarms) */
+    long events;                /* event lines written */
+    int intercepted, leaked, fired, wasted;
+} jmd_sim_result;
+
+/* Run one trial of the scenario with `seed` (the scenario's own seed when
+ * you pass sc->seed). On success *out is a new result owned by the caller
+ * (jmd_sim_result_free). JMD_ENOSOL when a threat cannot reach its aim
+ * point (err names the threat), JMD_EIO when writing events fails,
+ * JMD_ENOMEM, JMD_EINVAL. err (errlen bytes) gets one line on failure. */
+int jmd_sim_run(const jmd_scenario *sc, uint64_t seed, const jmd_sim_opts *opts,
+                jmd_sim_result **out, char *err, size_t errlen);
+void jmd_sim_result_free(jmd_sim_result *r); /* accepts NULL */
+
+/* The result as one JSON document (summary.json). */
+int jmd_sim_write_summary(const jmd_scenario *sc, uint64_t seed, const jmd_sim_result *r,
+                          FILE *out);
+/* The readable account: per threat, what happened and when. */
+int jmd_sim_write_account(const jmd_scenario *sc, const jmd_sim_result *r, FILE *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* JMD_SIM_H */

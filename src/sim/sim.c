@@ -1,0 +1,637 @@
+/*
+ * sim.c — the simulation engine (see jmd/sim.h): truth flights, the clock,
+ * sensors, party nodes, launch orders, intercepts and impacts, the event
+ * log, the summary and the readable account.
+ *
+ * Order of work within a step at time t (fixed, so runs are
+ * deterministic): threat launches; intercepts due in (t - step, t];
+ * impacts due; kill assessments due; launch reports due; radar looks;
+ * confirmed tracks; each party's step, whose orders are executed.
+ * Workload: a trial of ten threats and a few sensors over 30 min at 1 s
+ * steps is tens of milliseconds plus the threat evaluations.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jmd/geo.h"
+#include "jmd/rng.h"
+#include "jmd/sim.h"
+
+#define DEG (3.14159265358979323846 / 180.0)
+
+void jmd_sim_opts_default(jmd_sim_opts *o)
+{
+    o->events = NULL;
+    o->kv_basket = 20e3;
+    jmd_party_opts_default(&o->party);
+}
+
+typedef struct {
+    double t_launch, t_intercept;
+    int site, party, shot_id, threat; /* threat: the truth threat the order's track followed (-1) */
+    long track_id;
+    int resolved;
+} shot;
+
+typedef struct {
+    double t;
+    int party, shot_id, killed;
+    int done;
+} assessment;
+
+typedef struct {
+    jmd_launch_report r;
+    int party;
+    int done;
+} report;
+
+typedef struct {
+    const jmd_scenario *sc;
+    const jmd_sim_opts *o;
+    jmd_sim_result *res;
+    jmd_trajectory *tr;
+    double *t_impact;
+    int *alive;
+    jmd_party_node **nodes;
+    jmd_rng *radar_rng, *irsat_rng, *kill_rng;
+    double *next_look;
+    int *meas_truth;                 /* meas_id -> truth index (-1 false alarm) */
+    size_t nmeas, capmeas;
+    shot *shots;
+    size_t nshots, capshots;
+    assessment *assess;
+    size_t nassess, capassess;
+    report *reports;
+    size_t nreports;
+    char *announced;                 /* [nparties * max track id seen] grown on demand */
+    long *announced_ids;
+    size_t nannounced, capannounced;
+    char *detected;                  /* [nparties * nthreats] first detection logged */
+    jmd_measurement *scan;
+    size_t capscan;
+    FILE *ev;
+    int io_error;
+} world;
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap) return 0;
+    size_t c = *cap ? *cap : 16;
+    while (c < need) c *= 2;
+    void *q = realloc(*p, c * size);
+    if (!q) return JMD_ENOMEM;
+    *p = q;
+    *cap = c;
+    return 0;
+}
+
+static void ev_begin(world *w, double t, const char *kind)
+{
+    if (!w->ev) return;
+    if (fprintf(w->ev, "{\"t\":%.3f,\"event\":\"%s\"", t, kind) < 0) w->io_error = 1;
+    w->res->events++;
+}
+
+static void ev_str(world *w, const char *key, const char *val)
+{
+    if (!w->ev) return;
+    fprintf(w->ev, ",\"%s\":\"", key);
+    for (const char *s = val; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') fprintf(w->ev, "\\%c", c);
+        else if (c < 0x20) fprintf(w->ev, "\\u%04x", c);
+        else fputc(c, w->ev);
+    }
+    fputc('"', w->ev);
+}
+
+static void ev_num(world *w, const char *key, const char *fmt, double v)
+{
+    if (!w->ev) return;
+    fprintf(w->ev, ",\"%s\":", key);
+    if (isfinite(v)) fprintf(w->ev, fmt, v);
+    else fputs("null", w->ev);
+}
+
+static void ev_end(world *w)
+{
+    if (!w->ev) return;
+    if (fputs("}\n", w->ev) < 0) w->io_error = 1;
+}
+
+static void ev_point(world *w, double lat, double lon, double alt)
+{
+    ev_num(w, "lat_deg", "%.5f", lat / DEG);
+    ev_num(w, "lon_deg", "%.5f", lon / DEG);
+    ev_num(w, "alt_km", "%.3f", alt / 1e3);
+}
+
+/* Geodetic point of an ECI position at time t. */
+static void eci_point(double t, const double r[3], double *lat, double *lon, double *h)
+{
+    double e[3];
+    jmd_geo_eci_to_ecef(t, r, e);
+    jmd_geo_from_ecef(e, lat, lon, h);
+}
+
+/* Fly every threat: one targeting solve per declaration (the salvo's
+ * members differ only in launch time, and the flight is invariant under a
+ * shift of time on the rotating Earth), then each member flown from its
+ * own launch time. */
+static int fly_threats(world *w, char *err, size_t errlen)
+{
+    const jmd_scenario *sc = w->sc;
+    jmd_flight_opts fo;
+    jmd_flight_opts_default(&fo);
+    fo.output_step = 1.0;
+    int last_decl = -1;
+    jmd_target_result tres;
+    for (size_t i = 0; i < sc->nthreats; i++) {
+        const jmd_threat *th = &sc->threats[i];
+        int rc;
+        if (th->decl != last_decl) {
+            rc = jmd_flight_target(&th->veh, th->lat0, th->lon0, th->lat1, th->lon1, th->traj,
+                                   th->apogee, th->t_launch, &fo, &tres, &w->tr[i]);
+            if (rc != 0) {
+                snprintf(err, errlen,
+                         "threats[%d] \"%s\": vehicle %s cannot be aimed at its aim point "
+                         "(%.2f, %.2f deg) on a %s trajectory: %s",
+                         th->decl, th->name, th->veh.name, th->lat1 / DEG, th->lon1 / DEG,
+                         th->traj == JMD_TRAJ_LOFTED      ? "lofted"
+                         : th->traj == JMD_TRAJ_DEPRESSED ? "depressed"
+                                                          : "minimum-energy",
+                         rc == JMD_ENOSOL ? "out of range" : jmd_strerror(rc));
+                return rc == JMD_ENOMEM ? rc : JMD_ENOSOL;
+            }
+            last_decl = th->decl;
+        } else {
+            jmd_launch l = tres.launch;
+            l.t0 = th->t_launch;
+            if ((rc = jmd_flight_fly(&th->veh, &l, &fo, &w->tr[i])) != 0) {
+                snprintf(err, errlen, "threats[%d] \"%s\": flight failed: %s", th->decl,
+                         th->name, jmd_strerror(rc));
+                return rc;
+            }
+        }
+        jmd_flight_event ev;
+        if (jmd_trajectory_event(&w->tr[i], JMD_EV_IMPACT, &ev) == 0) w->t_impact[i] = ev.s.t;
+        else w->t_impact[i] = w->tr[i].s[w->tr[i].n - 1].t;
+        w->alive[i] = 1;
+        jmd_sim_threat *r = &w->res->threats[i];
+        r->fate = JMD_FATE_NONE;
+        r->t_launch = th->t_launch;
+        r->t_impact_nominal = w->t_impact[i];
+        r->t_detect = r->t_track = r->t_warning = r->t_engage = r->t_end = NAN;
+        r->lat = r->lon = r->alt = NAN;
+        r->detect_radar = -1;
+        r->killer_site = -1;
+    }
+    return 0;
+}
+
+static int truth_of_meas(const world *w, long meas_id)
+{
+    if (meas_id < 0 || (size_t)meas_id >= w->nmeas) return -1;
+    return w->meas_truth[meas_id];
+}
+
+/* The truth threat a track follows, from its last measurement. */
+static int truth_of_track(const world *w, int party, long track_id)
+{
+    const jmd_tracker *tk = jmd_party_tracker(w->nodes[party]);
+    size_t n = jmd_tracker_count(tk);
+    for (size_t i = 0; i < n; i++) {
+        jmd_track_info ti;
+        if (jmd_tracker_track(tk, i, &ti) == 0 && ti.id == track_id)
+            return truth_of_meas(w, ti.last_meas_id);
+    }
+    return -1;
+}
+
+static int in_flight(const world *w, size_t i, double t)
+{
+    return w->alive[i] && t >= w->sc->threats[i].t_launch && t <= w->t_impact[i];
+}
+
+static int resolve_intercept(world *w, shot *s)
+{
+    const jmd_scenario *sc = w->sc;
+    const jmd_site *site = &sc->sites[s->site];
+    double aim[3];
+    s->resolved = 1;
+    /* The kill vehicle homes on the node's latest estimate of its target
+     * (in-flight target update); the true threat nearest to that point
+     * within the divert basket is the one it can hit. */
+    int rc = jmd_party_track_position(w->nodes[s->party], s->track_id, s->t_intercept, aim);
+    if (rc != 0) {
+        /* Track lost: the round flies to the planned point. */
+        double e[3];
+        (void)e;
+        aim[0] = aim[1] = aim[2] = NAN;
+    }
+    int best = -1;
+    double best_d = INFINITY;
+    for (size_t i = 0; i < sc->nthreats && isfinite(aim[0]); i++) {
+        if (!in_flight(w, i, s->t_intercept)) continue;
+        jmd_state st;
+        if (jmd_trajectory_at(&w->tr[i], s->t_intercept, &st) != 0) continue;
+        double d[3] = {st.r[0] - aim[0], st.r[1] - aim[1], st.r[2] - aim[2]};
+        double dist = jmd_vec_norm(d);
+        if (dist < best_d) best_d = dist, best = (int)i;
+    }
+    jmd_kill k = {0, s->t_intercept + site->assess_delay};
+    int hit_target = best >= 0 && best_d <= w->o->kv_basket;
+    /* One draw per round whatever happens, so one round's geometry never
+     * shifts another round's dice. */
+    rc = jmd_engage_resolve(site->pk, s->t_intercept, site->assess_delay, &w->kill_rng[s->site], &k);
+    if (rc != 0) return rc;
+    int killed = hit_target && k.killed;
+    ev_begin(w, s->t_intercept, "intercept");
+    ev_str(w, "site", site->name);
+    ev_str(w, "party", sc->parties[s->party].name);
+    ev_num(w, "track_id", "%.0f", (double)s->track_id);
+    if (best >= 0) {
+        ev_str(w, "threat", sc->threats[best].name);
+        ev_num(w, "miss_distance_km", "%.3f", best_d / 1e3);
+    }
+    ev_str(w, "result", killed ? "kill" : hit_target ? "miss" : "no-target");
+    if (killed) {
+        jmd_state st;
+        double lat, lon, h;
+        jmd_trajectory_at(&w->tr[best], s->t_intercept, &st);
+        eci_point(s->t_intercept, st.r, &lat, &lon, &h);
+        ev_point(w, lat, lon, h);
+        w->alive[best] = 0;
+        jmd_sim_threat *r = &w->res->threats[best];
+        r->fate = JMD_FATE_INTERCEPTED;
+        r->t_end = s->t_intercept;
+        r->lat = lat, r->lon = lon, r->alt = h;
+        r->killer_site = s->site;
+        w->res->intercepted++;
+    } else {
+        w->res->site_wasted[s->site]++;
+        w->res->wasted++;
+    }
+    ev_end(w);
+    if ((rc = grow((void **)&w->assess, &w->capassess, w->nassess + 1, sizeof *w->assess)))
+        return rc;
+    w->assess[w->nassess++] = (assessment){k.t_assess, s->party, s->shot_id, killed, 0};
+    return 0;
+}
+
+static int sort_shots_cmp(const void *a, const void *b)
+{
+    const shot *x = *(const shot *const *)a, *y = *(const shot *const *)b;
+    if (x->t_intercept != y->t_intercept) return x->t_intercept < y->t_intercept ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+static int do_intercepts(world *w, double t0, double t1)
+{
+    /* Rounds due in (t0, t1], in time order (ties: order of launch). */
+    size_t n = 0;
+    for (size_t i = 0; i < w->nshots; i++)
+        if (!w->shots[i].resolved && w->shots[i].t_intercept <= t1) n++;
+    if (n == 0) return 0;
+    shot **due = malloc(n * sizeof *due);
+    if (!due) return JMD_ENOMEM;
+    n = 0;
+    for (size_t i = 0; i < w->nshots; i++)
+        if (!w->shots[i].resolved && w->shots[i].t_intercept <= t1) due[n++] = &w->shots[i];
+    qsort(due, n, sizeof *due, sort_shots_cmp);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) rc = resolve_intercept(w, due[i]);
+    free(due);
+    (void)t0;
+    return rc;
+}
+
+static void do_impacts(world *w, double t1)
+{
+    const jmd_scenario *sc = w->sc;
+    for (size_t i = 0; i < sc->nthreats; i++) {
+        if (!w->alive[i] || w->t_impact[i] > t1) continue;
+        w->alive[i] = 0;
+        const jmd_state *last = &w->tr[i].s[w->tr[i].n - 1];
+        double lat, lon, h;
+        eci_point(last->t, last->r, &lat, &lon, &h);
+        jmd_sim_threat *r = &w->res->threats[i];
+        r->fate = JMD_FATE_LEAKED;
+        r->t_end = w->t_impact[i];
+        r->lat = lat, r->lon = lon, r->alt = h;
+        w->res->leaked++;
+        ev_begin(w, w->t_impact[i], "impact");
+        ev_str(w, "threat", sc->threats[i].name);
+        ev_point(w, lat, lon, h);
+        for (size_t a = 0; a < sc->nassets; a++) {
+            double s12, az1, az2;
+            if (jmd_geo_inverse(lat, lon, sc->assets[a].lat, sc->assets[a].lon, &s12, &az1,
+                                &az2) != 0)
+                continue;
+            if (s12 > sc->assets[a].radius) continue;
+            r->assets_hit++;
+            if (!w->res->asset_hit[a]) {
+                w->res->asset_hit[a] = 1;
+                w->res->party_assets_hit[sc->assets[a].owner]++;
+            }
+            ev_str(w, "asset_hit", sc->assets[a].name);
+        }
+        ev_end(w);
+    }
+}
+
+static int do_radars(world *w, double t)
+{
+    const jmd_scenario *sc = w->sc;
+    for (size_t k = 0; k < sc->nradars; k++) {
+        const jmd_radar *rd = &sc->radars[k];
+        if (t + 1e-9 < w->next_look[k]) continue;
+        do {
+            w->next_look[k] += rd->revisit > 0 ? rd->revisit : sc->step;
+        } while (w->next_look[k] <= t + 1e-9);
+        size_t n = 0;
+        for (size_t i = 0; i < sc->nthreats; i++) {
+            if (!in_flight(w, i, t)) continue;
+            jmd_state st;
+            int det = 0, rc;
+            if (jmd_trajectory_at(&w->tr[i], t, &st) != 0) continue;
+            if ((rc = grow((void **)&w->scan, &w->capscan, n + 1, sizeof *w->scan))) return rc;
+            rc = jmd_radar_observe(rd, (int)k, t, st.r, sc->threats[i].rcs, &w->radar_rng[k],
+                                   &w->scan[n], &det);
+            if (rc != 0 || !det) continue;
+            w->scan[n].truth = (int)i;
+            n++;
+        }
+        if (rd->false_alarms_per_scan > 0) {
+            int nfa = 0, rc;
+            if ((rc = grow((void **)&w->scan, &w->capscan, n + 64, sizeof *w->scan))) return rc;
+            rc = jmd_radar_false_alarms(rd, (int)k, t, &w->radar_rng[k], w->scan + n, 64, &nfa);
+            if (rc == 0) {
+                for (int j = 0; j < nfa; j++) w->scan[n + (size_t)j].truth = -1;
+                n += (size_t)nfa;
+            }
+        }
+        for (size_t j = 0; j < n; j++) {
+            int rc = grow((void **)&w->meas_truth, &w->capmeas, w->nmeas + 1, sizeof(int));
+            if (rc) return rc;
+            w->scan[j].meas_id = (long)w->nmeas;
+            w->meas_truth[w->nmeas++] = w->scan[j].truth;
+            int th = w->scan[j].truth;
+            if (th < 0) continue;
+            jmd_sim_threat *r = &w->res->threats[th];
+            if (isnan(r->t_detect)) r->t_detect = t, r->detect_radar = (int)k;
+            char *flag = &w->detected[(size_t)rd->owner * sc->nthreats + (size_t)th];
+            if (!*flag) {
+                *flag = 1;
+                ev_begin(w, t, "first_detection");
+                ev_str(w, "party", sc->parties[rd->owner].name);
+                ev_str(w, "sensor", rd->name);
+                ev_str(w, "threat", sc->threats[th].name);
+                ev_num(w, "range_km", "%.1f", w->scan[j].range / 1e3);
+                ev_end(w);
+            }
+        }
+        w->res->measurements += (long)n;
+        int rc = jmd_party_scan(w->nodes[rd->owner], (int)k, t, w->scan, n);
+        if (rc != 0 && rc != JMD_EINVAL) return rc;
+    }
+    return 0;
+}
+
+static int announce_tracks(world *w, double t)
+{
+    const jmd_scenario *sc = w->sc;
+    for (size_t p = 0; p < sc->nparties; p++) {
+        const jmd_tracker *tk = jmd_party_tracker(w->nodes[p]);
+        size_t n = jmd_tracker_count(tk);
+        for (size_t i = 0; i < n; i++) {
+            jmd_track_info ti;
+            if (jmd_tracker_track(tk, i, &ti) != 0 || ti.status != JMD_TRACK_CONFIRMED) continue;
+            int seen = 0;
+            for (size_t k = 0; k < w->nannounced && !seen; k++)
+                seen = w->announced_ids[k] == ti.id * 1024 + (long)p;
+            if (seen) continue;
+            int rc = grow((void **)&w->announced_ids, &w->capannounced, w->nannounced + 1,
+                          sizeof(long));
+            if (rc) return rc;
+            w->announced_ids[w->nannounced++] = ti.id * 1024 + (long)p;
+            int th = truth_of_meas(w, ti.last_meas_id);
+            ev_begin(w, t, "track_confirmed");
+            ev_str(w, "party", sc->parties[p].name);
+            ev_num(w, "track_id", "%.0f", (double)ti.id);
+            ev_str(w, "threat", th >= 0 ? sc->threats[th].name : "false-alarm");
+            ev_end(w);
+            if (th >= 0 && isnan(w->res->threats[th].t_track)) w->res->threats[th].t_track = t;
+        }
+    }
+    return 0;
+}
+
+static int party_steps(world *w, double t)
+{
+    const jmd_scenario *sc = w->sc;
+    jmd_party_order orders[64];
+    for (size_t p = 0; p < sc->nparties; p++) {
+        size_t n = 0;
+        int rc = jmd_party_step(w->nodes[p], t, orders, 64, &n);
+        if (rc != 0) return rc;
+        for (size_t i = 0; i < n; i++) {
+            const jmd_engagement *e = &orders[i].e;
+            if ((rc = grow((void **)&w->shots, &w->capshots, w->nshots + 1, sizeof *w->shots)))
+                return rc;
+            int th = truth_of_track(w, (int)p, e->track_id);
+            w->shots[w->nshots++] = (shot){e->t_launch, e->t_intercept, e->site, (int)p,
+                                           orders[i].shot_id, th, e->track_id, 0};
+            w->res->site_fired[e->site]++;
+            w->res->fired++;
+            if (th >= 0) {
+                jmd_sim_threat *r = &w->res->threats[th];
+                r->rounds++;
+                if (isnan(r->t_engage) || e->t_launch < r->t_engage) r->t_engage = e->t_launch;
+            }
+            ev_begin(w, t, "interceptor_order");
+            ev_str(w, "party", sc->parties[p].name);
+            ev_str(w, "site", sc->sites[e->site].name);
+            ev_num(w, "track_id", "%.0f", (double)e->track_id);
+            ev_str(w, "threat", th >= 0 ? sc->threats[th].name : "unknown");
+            ev_str(w, "doctrine", e->doctrine == JMD_SHOT_SLS ? "shoot-look-shoot" : "salvo");
+            ev_num(w, "t_launch", "%.3f", e->t_launch);
+            ev_num(w, "t_intercept", "%.3f", e->t_intercept);
+            ev_point(w, e->lat, e->lon, e->alt);
+            ev_end(w);
+        }
+    }
+    return 0;
+}
+
+void jmd_sim_result_free(jmd_sim_result *r)
+{
+    if (!r) return;
+    free(r->threats);
+    free(r->asset_hit);
+    free(r->site_fired);
+    free(r->site_wasted);
+    free(r->party_assets_hit);
+    free(r);
+}
+
+static void world_free(world *w)
+{
+    if (w->tr)
+        for (size_t i = 0; i < w->sc->nthreats; i++) jmd_trajectory_free(&w->tr[i]);
+    if (w->nodes)
+        for (size_t p = 0; p < w->sc->nparties; p++) jmd_party_free(w->nodes[p]);
+    free(w->tr);
+    free(w->t_impact);
+    free(w->alive);
+    free(w->nodes);
+    free(w->radar_rng);
+    free(w->irsat_rng);
+    free(w->kill_rng);
+    free(w->next_look);
+    free(w->meas_truth);
+    free(w->shots);
+    free(w->assess);
+    free(w->reports);
+    free(w->announced_ids);
+    free(w->detected);
+    free(w->scan);
+}
+
+int jmd_sim_run(const jmd_scenario *sc, uint64_t seed, const jmd_sim_opts *opts,
+                jmd_sim_result **out, char *err, size_t errlen)
+{
+    jmd_sim_opts defaults;
+    world w;
+    int rc = JMD_ENOMEM;
+    char key[JMD_NAME_MAX + 16];
+
+    if (!sc || !out || !err || errlen == 0) return JMD_EINVAL;
+    *out = NULL;
+    err[0] = '\0';
+    if (!opts) {
+        jmd_sim_opts_default(&defaults);
+        opts = &defaults;
+    }
+    memset(&w, 0, sizeof w);
+    w.sc = sc;
+    w.o = opts;
+    w.ev = opts->events;
+    size_t nt = sc->nthreats, np = sc->nparties;
+    jmd_sim_result *res = calloc(1, sizeof *res);
+    if (!res) return JMD_ENOMEM;
+    w.res = res;
+    res->nthreats = nt, res->nassets = sc->nassets, res->nsites = sc->nsites, res->nparties = np;
+    if (!(res->threats = calloc(nt ? nt : 1, sizeof *res->threats)) ||
+        !(res->asset_hit = calloc(sc->nassets ? sc->nassets : 1, sizeof(int))) ||
+        !(res->site_fired = calloc(sc->nsites ? sc->nsites : 1, sizeof(int))) ||
+        !(res->site_wasted = calloc(sc->nsites ? sc->nsites : 1, sizeof(int))) ||
+        !(res->party_assets_hit = calloc(np ? np : 1, sizeof(int))) ||
+        !(w.tr = calloc(nt ? nt : 1, sizeof *w.tr)) ||
+        !(w.t_impact = calloc(nt ? nt : 1, sizeof(double))) ||
+        !(w.alive = calloc(nt ? nt : 1, sizeof(int))) ||
+        !(w.nodes = calloc(np ? np : 1, sizeof *w.nodes)) ||
+        !(w.radar_rng = calloc(sc->nradars ? sc->nradars : 1, sizeof(jmd_rng))) ||
+        !(w.irsat_rng = calloc(sc->nirsats ? sc->nirsats : 1, sizeof(jmd_rng))) ||
+        !(w.kill_rng = calloc(sc->nsites ? sc->nsites : 1, sizeof(jmd_rng))) ||
+        !(w.next_look = calloc(sc->nradars ? sc->nradars : 1, sizeof(double))) ||
+        !(w.detected = calloc((np ? np : 1) * (nt ? nt : 1), 1)))
+        goto fail;
+    for (size_t k = 0; k < sc->nradars; k++) {
+        snprintf(key, sizeof key, "radar:%s", sc->radars[k].name);
+        jmd_rng_init(&w.radar_rng[k], seed, key, 0);
+    }
+    for (size_t k = 0; k < sc->nirsats; k++) {
+        snprintf(key, sizeof key, "irsat:%s", sc->irsats[k].name);
+        jmd_rng_init(&w.irsat_rng[k], seed, key, 0);
+    }
+    for (size_t k = 0; k < sc->nsites; k++) {
+        snprintf(key, sizeof key, "kill:%s", sc->sites[k].name);
+        jmd_rng_init(&w.kill_rng[k], seed, key, 0);
+    }
+    for (size_t p = 0; p < np; p++)
+        if ((rc = jmd_party_create(sc, (int)p, &opts->party, &w.nodes[p])) != 0) {
+            snprintf(err, errlen, "party \"%s\": node cannot start: %s", sc->parties[p].name,
+                     jmd_strerror(rc));
+            goto fail;
+        }
+    if ((rc = fly_threats(&w, err, errlen)) != 0) goto fail;
+
+    /* Every satellite's reports, computed up front from the truth (a
+     * report depends only on the flight and the satellite's own stream)
+     * and delivered when due. */
+    rc = JMD_ENOMEM;
+    if (!(w.reports = calloc(sc->nirsats * nt > 0 ? sc->nirsats * nt : 1, sizeof *w.reports)))
+        goto fail;
+    for (size_t k = 0; k < sc->nirsats; k++)
+        for (size_t i = 0; i < nt; i++) {
+            int det = 0;
+            report *r = &w.reports[w.nreports];
+            if (jmd_irsat_observe(&sc->irsats[k], (int)k, &w.tr[i], (int)i, &w.irsat_rng[k],
+                                  &r->r, &det) == 0 &&
+                det) {
+                r->party = sc->irsats[k].owner;
+                w.nreports++;
+            }
+        }
+
+    long nsteps = (long)ceil(sc->duration / sc->step - 1e-9);
+    double t_prev = -INFINITY;
+    for (long s = 0; s <= nsteps; s++) {
+        double t = (double)s * sc->step;
+        for (size_t i = 0; i < nt; i++)
+            if (sc->threats[i].t_launch > t_prev && sc->threats[i].t_launch <= t) {
+                ev_begin(&w, sc->threats[i].t_launch, "threat_launch");
+                ev_str(&w, "threat", sc->threats[i].name);
+                ev_str(&w, "vehicle", sc->threats[i].veh.name);
+                ev_point(&w, sc->threats[i].lat0, sc->threats[i].lon0, 0.0);
+                ev_end(&w);
+            }
+        if ((rc = do_intercepts(&w, t_prev, t)) != 0) goto fail;
+        do_impacts(&w, t);
+        for (size_t i = 0; i < w.nassess; i++) {
+            assessment *a = &w.assess[i];
+            if (a->done || a->t > t) continue;
+            a->done = 1;
+            jmd_party_outcome(w.nodes[a->party], a->shot_id, a->killed);
+        }
+        for (size_t i = 0; i < w.nreports; i++) {
+            report *r = &w.reports[i];
+            if (r->done || r->r.t > t) continue;
+            r->done = 1;
+            if ((rc = jmd_party_cue(w.nodes[r->party], &r->r)) != 0) goto fail;
+            jmd_sim_threat *tr = &res->threats[r->r.truth];
+            if (isnan(tr->t_warning)) tr->t_warning = t;
+            ev_begin(&w, t, "launch_report");
+            ev_str(&w, "party", sc->parties[r->party].name);
+            ev_str(&w, "sensor", sc->irsats[r->r.sensor].name);
+            ev_str(&w, "threat", sc->threats[r->r.truth].name);
+            ev_num(&w, "t_launch_est", "%.2f", r->r.t_launch);
+            ev_point(&w, r->r.lat, r->r.lon, 0.0);
+            ev_num(&w, "azimuth_deg", "%.2f", r->r.azimuth / DEG);
+            ev_end(&w);
+        }
+        if ((rc = do_radars(&w, t)) != 0) goto fail;
+        if ((rc = announce_tracks(&w, t)) != 0) goto fail;
+        if ((rc = party_steps(&w, t)) != 0) goto fail;
+        if (w.io_error) {
+            rc = JMD_EIO;
+            snprintf(err, errlen, "writing events failed");
+            goto fail;
+        }
+        t_prev = t;
+    }
+    for (size_t i = 0; i < nt; i++)
+        if (res->threats[i].fate == JMD_FATE_NONE)
+            res->threats[i].fate = sc->threats[i].t_launch <= sc->duration ? JMD_FATE_IN_FLIGHT
+                                                                           : JMD_FATE_NONE;
+    world_free(&w);
+    *out = res;
+    return 0;
+fail:
+    if (!err[0]) snprintf(err, errlen, "simulation failed: %s", jmd_strerror(rc));
+    world_free(&w);
+    jmd_sim_result_free(res);
+    return rc;
+}
