@@ -32,6 +32,11 @@ typedef struct {
                              evaluated (default 6): early boost-phase impact predictions
                              are short and would waste interceptors */
     double asset_p_min;   /* smallest hit probability that counts an asset at risk (1e-3) */
+    double boost_window;  /* s after a track's first detection (or cued launch time) during
+                             which the tracker allows for thrust (default 150) */
+    double max_ellipse;   /* m: a threat is engaged only once its 95 % impact ellipse's
+                             semi-major axis is below this (fire-control quality; default
+                             50 km): a poorer prediction would aim rounds at the wrong point */
 } jmd_party_opts;
 
 void jmd_party_opts_default(jmd_party_opts *o);

@@ -7,6 +7,8 @@
 
 #include <stdio.h>
 
+int jmd_cmd_run(int argc, char **argv);
+void jmd_cmd_run_help(FILE *out);
 int jmd_cmd_trajectory(int argc, char **argv);
 void jmd_cmd_trajectory_help(FILE *out);
 int jmd_cmd_reach(int argc, char **argv);
@@ -19,6 +21,8 @@ int jmd_cmd_catalogue(int argc, char **argv);
 void jmd_cmd_catalogue_help(FILE *out);
 
 #define JMD_CLI_COMMANDS                                                                       \
+    {"run", "simulate a scenario: detection, tracking, engagement, intercept or impact",       \
+     jmd_cmd_run, jmd_cmd_run_help},                                                           \
     {"trajectory", "ballistic trajectory between two points (closed form or a vehicle)",      \
      jmd_cmd_trajectory, jmd_cmd_trajectory_help},                                             \
     {"reach", "intercept window of an interceptor site against a threat",                     \

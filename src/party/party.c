@@ -44,6 +44,8 @@ void jmd_party_opts_default(jmd_party_opts *o)
     o->eval_interval = 4.0;
     o->min_hits = 6;
     o->asset_p_min = 1e-3;
+    o->boost_window = 150.0;
+    o->max_ellipse = 50e3;
 }
 
 void jmd_party_free(jmd_party_node *p)
@@ -72,7 +74,10 @@ int jmd_party_create(const jmd_scenario *sc, int party, const jmd_party_opts *op
     p->party = party;
     if (opts) p->opts = *opts;
     else jmd_party_opts_default(&p->opts);
-    if ((rc = jmd_tracker_create(NULL, &p->tk)) != 0) goto fail;
+    jmd_tracker_config tc;
+    jmd_tracker_config_default(&tc);
+    tc.model.boost_window = p->opts.boost_window;
+    if ((rc = jmd_tracker_create(&tc, &p->tk)) != 0) goto fail;
 
     rc = JMD_ENOMEM;
     for (size_t i = 0; i < sc->nsites; i++)
@@ -172,7 +177,10 @@ static int evaluate(jmd_party_node *p, const jmd_track_info *ti, track_slot *slo
                                        &nrisk, &value);
         if (rc != 0) goto done;
     }
-    if (p->battle && tr.n >= 2) {
+    /* Fire-control quality: a prediction whose impact ellipse is wider than
+     * max_ellipse is not handed to the planner (rounds would be aimed at
+     * the wrong point); the track keeps improving and is evaluated again. */
+    if (p->battle && tr.n >= 2 && imp.semi_major <= p->opts.max_ellipse) {
         rc = jmd_battle_threat(p->battle, (int)ti->id, &tr, value);
         if (rc == 0) slot->registered = 1;
     }

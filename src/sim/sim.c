@@ -242,6 +242,16 @@ static int resolve_intercept(world *w, shot *s)
     }
     jmd_kill k = {0, s->t_intercept + site->assess_delay};
     int hit_target = best >= 0 && best_d <= w->o->kv_basket;
+    double tlat = NAN, tlon = NAN, th = NAN;
+    if (best >= 0) {
+        jmd_state st;
+        jmd_trajectory_at(&w->tr[best], s->t_intercept, &st);
+        eci_point(s->t_intercept, st.r, &tlat, &tlon, &th);
+        /* The kill vehicle works only inside its altitude band (its seeker
+         * and divert need the exo- or endo-atmospheric regime it was built
+         * for): a true threat outside the band is not hit. */
+        if (th < site->ic.min_alt || th > site->ic.max_alt) hit_target = 0;
+    }
     /* One draw per round whatever happens, so one round's geometry never
      * shifts another round's dice. */
     rc = jmd_engage_resolve(site->pk, s->t_intercept, site->assess_delay, &w->kill_rng[s->site], &k);
@@ -255,13 +265,13 @@ static int resolve_intercept(world *w, shot *s)
         ev_str(w, "threat", sc->threats[best].name);
         ev_num(w, "miss_distance_km", "%.3f", best_d / 1e3);
     }
-    ev_str(w, "result", killed ? "kill" : hit_target ? "miss" : "no-target");
+    ev_str(w, "result", killed       ? "kill"
+                        : hit_target ? "miss"
+                        : best >= 0 && best_d <= w->o->kv_basket ? "outside-altitude-band"
+                                                                  : "no-target");
+    if (best >= 0) ev_point(w, tlat, tlon, th);
     if (killed) {
-        jmd_state st;
-        double lat, lon, h;
-        jmd_trajectory_at(&w->tr[best], s->t_intercept, &st);
-        eci_point(s->t_intercept, st.r, &lat, &lon, &h);
-        ev_point(w, lat, lon, h);
+        double lat = tlat, lon = tlon, h = th;
         w->alive[best] = 0;
         jmd_sim_threat *r = &w->res->threats[best];
         r->fate = JMD_FATE_INTERCEPTED;
@@ -634,4 +644,164 @@ fail:
     world_free(&w);
     jmd_sim_result_free(res);
     return rc;
+}
+
+/* ---- output ---------------------------------------------------------- */
+
+static const char *fate_name(int fate)
+{
+    switch (fate) {
+    case JMD_FATE_INTERCEPTED: return "intercepted";
+    case JMD_FATE_LEAKED: return "leaked";
+    case JMD_FATE_IN_FLIGHT: return "in-flight";
+    default: return "not-launched";
+    }
+}
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+        else if (c < 0x20) fprintf(f, "\\u%04x", c);
+        else fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+static void json_num(FILE *f, const char *fmt, double v)
+{
+    if (isfinite(v)) fprintf(f, fmt, v);
+    else fputs("null", f);
+}
+
+int jmd_sim_write_summary(const jmd_scenario *sc, uint64_t seed, const jmd_sim_result *r,
+                          FILE *f)
+{
+    if (!sc || !r || !f) return JMD_EINVAL;
+    fprintf(f, "{\n  \"scenario\": ");
+    json_str(f, sc->name);
+    fprintf(f, ",\n  \"epoch\": ");
+    json_str(f, sc->epoch);
+    fprintf(f, ",\n  \"seed\": %llu,\n  \"model\": \"%s\",\n", (unsigned long long)seed,
+            jmd_gov_model_name(sc->gov.model));
+    fprintf(f, "  \"totals\": {\"threats\": %zu, \"intercepted\": %d, \"leaked\": %d, "
+               "\"interceptors_fired\": %d, \"interceptors_wasted\": %d, "
+               "\"radar_detections\": %ld},\n",
+            r->nthreats, r->intercepted, r->leaked, r->fired, r->wasted, r->measurements);
+    fprintf(f, "  \"threats\": [");
+    for (size_t i = 0; i < r->nthreats; i++) {
+        const jmd_sim_threat *t = &r->threats[i];
+        fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
+        json_str(f, sc->threats[i].name);
+        fprintf(f, ", \"vehicle\": ");
+        json_str(f, sc->threats[i].veh.name);
+        fprintf(f, ", \"fate\": \"%s\", \"t_launch_s\": ", fate_name(t->fate));
+        json_num(f, "%.3f", t->t_launch);
+        fprintf(f, ", \"t_first_detection_s\": ");
+        json_num(f, "%.3f", t->t_detect);
+        fprintf(f, ", \"t_first_track_s\": ");
+        json_num(f, "%.3f", t->t_track);
+        fprintf(f, ", \"t_warning_s\": ");
+        json_num(f, "%.3f", t->t_warning);
+        fprintf(f, ", \"t_first_interceptor_launch_s\": ");
+        json_num(f, "%.3f", t->t_engage);
+        fprintf(f, ", \"t_end_s\": ");
+        json_num(f, "%.3f", t->t_end);
+        fprintf(f, ", \"end_lat_deg\": ");
+        json_num(f, "%.5f", t->lat / DEG);
+        fprintf(f, ", \"end_lon_deg\": ");
+        json_num(f, "%.5f", t->lon / DEG);
+        fprintf(f, ", \"end_alt_km\": ");
+        json_num(f, "%.3f", t->alt / 1e3);
+        fprintf(f, ", \"rounds\": %d, \"killer_site\": ", t->rounds);
+        if (t->killer_site >= 0) json_str(f, sc->sites[t->killer_site].name);
+        else fputs("null", f);
+        fprintf(f, ", \"assets_hit\": %d}", t->assets_hit);
+    }
+    fprintf(f, "\n  ],\n  \"parties\": [");
+    for (size_t p = 0; p < r->nparties; p++) {
+        int nassets = 0;
+        for (size_t a = 0; a < sc->nassets; a++) nassets += sc->assets[a].owner == (int)p;
+        fprintf(f, "%s\n    {\"name\": ", p ? "," : "");
+        json_str(f, sc->parties[p].name);
+        fprintf(f, ", \"assets\": %d, \"assets_hit\": %d, \"no_asset_hit\": %s}", nassets,
+                r->party_assets_hit[p], r->party_assets_hit[p] == 0 ? "true" : "false");
+    }
+    fprintf(f, "\n  ],\n  \"sites\": [");
+    for (size_t s = 0; s < r->nsites; s++) {
+        fprintf(f, "%s\n    {\"name\": ", s ? "," : "");
+        json_str(f, sc->sites[s].name);
+        fprintf(f, ", \"interceptor\": ");
+        json_str(f, sc->sites[s].ic.name);
+        fprintf(f, ", \"inventory\": %d, \"fired\": %d, \"wasted\": %d}", sc->sites[s].inventory,
+                r->site_fired[s], r->site_wasted[s]);
+    }
+    fprintf(f, "\n  ],\n  \"assets\": [");
+    for (size_t a = 0; a < r->nassets; a++) {
+        fprintf(f, "%s\n    {\"name\": ", a ? "," : "");
+        json_str(f, sc->assets[a].name);
+        fprintf(f, ", \"party\": ");
+        json_str(f, sc->parties[sc->assets[a].owner].name);
+        fprintf(f, ", \"destroyed\": %s}", r->asset_hit[a] ? "true" : "false");
+    }
+    fprintf(f, "\n  ]\n}\n");
+    return ferror(f) ? JMD_EIO : 0;
+}
+
+static void put_point(FILE *f, double lat, double lon)
+{
+    fprintf(f, "%.2f %s %.2f %s", fabs(lat) / DEG, lat >= 0 ? "N" : "S", fabs(lon) / DEG,
+            lon >= 0 ? "E" : "W");
+}
+
+int jmd_sim_write_account(const jmd_scenario *sc, const jmd_sim_result *r, FILE *f)
+{
+    if (!sc || !r || !f) return JMD_EINVAL;
+    fprintf(f, "%s — model %s, %zu threats, %zu radars, %zu satellites, %zu firing sites\n",
+            sc->name[0] ? sc->name : "scenario", jmd_gov_model_name(sc->gov.model),
+            r->nthreats, sc->nradars, sc->nirsats, sc->nsites);
+    for (size_t i = 0; i < r->nthreats; i++) {
+        const jmd_sim_threat *t = &r->threats[i];
+        const jmd_threat *th = &sc->threats[i];
+        fprintf(f, "%s (%s) launched at %.1f s from ", th->name, th->veh.name, t->t_launch);
+        put_point(f, th->lat0, th->lon0);
+        if (th->target >= 0) fprintf(f, " at %s\n", sc->assets[th->target].name);
+        else {
+            fprintf(f, " toward ");
+            put_point(f, th->lat1, th->lon1);
+            fputc('\n', f);
+        }
+        if (isfinite(t->t_warning)) fprintf(f, "  launch report received at %.1f s\n", t->t_warning);
+        if (isfinite(t->t_detect))
+            fprintf(f, "  first detected at %.1f s by %s (%s)\n", t->t_detect,
+                    sc->radars[t->detect_radar].name,
+                    sc->parties[sc->radars[t->detect_radar].owner].name);
+        else fprintf(f, "  never detected by a radar\n");
+        if (isfinite(t->t_track)) fprintf(f, "  firm track at %.1f s\n", t->t_track);
+        if (t->rounds > 0)
+            fprintf(f, "  %d interceptor%s launched at it, the first at %.1f s\n", t->rounds,
+                    t->rounds == 1 ? "" : "s", t->t_engage);
+        else fprintf(f, "  not engaged\n");
+        if (t->fate == JMD_FATE_INTERCEPTED) {
+            fprintf(f, "  INTERCEPTED at %.1f s by %s, %.0f km up over ", t->t_end,
+                    sc->sites[t->killer_site].name, t->alt / 1e3);
+            put_point(f, t->lat, t->lon);
+            fputc('\n', f);
+        } else if (t->fate == JMD_FATE_LEAKED) {
+            fprintf(f, "  LEAKED: impact at %.1f s at ", t->t_end);
+            put_point(f, t->lat, t->lon);
+            fprintf(f, ", %d defended asset%s destroyed\n", t->assets_hit,
+                    t->assets_hit == 1 ? "" : "s");
+        } else if (t->fate == JMD_FATE_IN_FLIGHT) {
+            fprintf(f, "  still in flight when the scenario ended\n");
+        }
+    }
+    fprintf(f, "Outcome: %d intercepted, %d leaked of %zu; %d interceptors fired, %d wasted\n",
+            r->intercepted, r->leaked, r->nthreats, r->fired, r->wasted);
+    for (size_t p = 0; p < r->nparties; p++)
+        fprintf(f, "  %s: %d of its assets destroyed\n", sc->parties[p].name,
+                r->party_assets_hit[p]);
+    return ferror(f) ? JMD_EIO : 0;
 }
