@@ -1195,7 +1195,10 @@ static int read_threats(walk *w, const ynode *list)
             *o = t;
             o->salvo_index = (int)k;
             o->t_launch = t0 + (double)k * spacing;
-            if (salvo > 1) snprintf(o->name, sizeof o->name, "%s-%ld", t.name, k + 1);
+            /* A long name may lose the end of its suffix; the uniqueness
+             * check below then reports the collision at the name. */
+            if (salvo > 1 && snprintf(o->name, sizeof o->name, "%s-%ld", t.name, k + 1) < 0)
+                o->name[0] = '\0';
         }
         s->nthreats = total;
     }
