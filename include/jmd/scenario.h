@@ -38,6 +38,7 @@
 #include "jmd/common.h"
 #include "jmd/engage.h"
 #include "jmd/flight.h"
+#include "jmd/govern.h"
 #include "jmd/sensor.h"
 
 #ifdef __cplusplus
@@ -58,19 +59,7 @@ extern "C" {
 #define JMD_SCENARIO_MAX_POLYGON 2000    /* vertices of one polygon */
 #define JMD_SCENARIO_MAX_VERTICES 20000  /* vertices of all polygons together */
 
-/* A point on the ellipsoid, geodetic rad. */
-typedef struct {
-    double lat, lon;
-} jmd_latlon;
-
-/* A simple polygon (no edge crosses or touches another except its two
- * neighbours at the shared vertices), at least 3 distinct vertices, open
- * (the first vertex is not repeated at the end), edges drawn straight in
- * the (lon, lat) plane; it does not cross the 180th meridian. */
-typedef struct {
-    jmd_latlon *v;
-    size_t n;
-} jmd_polygon;
+/* jmd_latlon and jmd_polygon are defined in jmd/common.h. */
 
 typedef struct {
     char name[JMD_NAME_MAX];
@@ -95,32 +84,7 @@ typedef struct {
     double rcs;              /* m^2, radar cross-section of the re-entry vehicle */
 } jmd_threat;
 
-typedef enum {
-    JMD_GOV_INDEPENDENT = 0,
-    JMD_GOV_EARLY_WARNING,
-    JMD_GOV_CONNECTED,
-    JMD_GOV_JOINT,
-    JMD_GOV_SECTORAL
-} jmd_gov_model;
-
-typedef enum {
-    JMD_QUORUM_ALL = 0,
-    JMD_QUORUM_MAJORITY,
-    JMD_QUORUM_K           /* quorum_k parties */
-} jmd_quorum_kind;
-
-/* The governance block. Only `model` applies to every model; the other
- * knobs are read only under `joint` (their defaults otherwise). */
-typedef struct {
-    jmd_gov_model model;
-    jmd_quorum_kind quorum;    /* default all */
-    int quorum_k;              /* for JMD_QUORUM_K: 1 .. nparties */
-    int veto;                  /* 1: any party's "no" blocks (default 1) */
-    double decision_timeout;   /* s; <= 0: wait forever (default 0) */
-    int timeout_proceed;       /* on timeout: 0 hold (default), 1 proceed */
-    int predelegate_own;       /* 1: defense of one's own territory needs no vote (default 0) */
-    double decision_latency;   /* s, mean human decision latency per vote (default 0) */
-} jmd_governance;
+/* jmd_gov_model, jmd_quorum_kind and jmd_governance are defined in jmd/govern.h. */
 
 /* The validated world. Every array holds its count; empty arrays are NULL
  * with count 0. */
@@ -174,9 +138,6 @@ void jmd_scenario_free(jmd_scenario *s);
 int jmd_scenario_party(const jmd_scenario *s, const char *name);
 int jmd_scenario_asset(const jmd_scenario *s, const char *name);
 
-/* Text for a model ("independent", "early-warning", "connected", "joint",
- * "sectoral"); "unknown" otherwise. */
-const char *jmd_gov_model_name(jmd_gov_model m);
 
 #ifdef __cplusplus
 }

@@ -50,6 +50,7 @@ typedef struct {
     int detect_radar;       /* its radar index, -1 */
     double t_track;         /* first confirmed track of it by any party */
     double t_warning;       /* first launch report received by any party */
+    double t_decision;      /* first engagement decision on it (joint: authorisation) */
     double t_engage;        /* first interceptor launch at it */
     double t_end;           /* intercept (killed) or impact (leaked) */
     double lat, lon, alt;   /* where it ended (rad, rad, m) */
@@ -57,6 +58,19 @@ typedef struct {
     int rounds;             /* interceptors launched at it */
     int assets_hit;         /* assets within their lethal radius of its impact */
 } jmd_sim_threat;
+
+/* Per party: what it defended and whom it depended on (DESIGN.md §5
+ * "dependence"), and its share of the joint decisions. */
+typedef struct {
+    int assets_hit;          /* its assets destroyed */
+    int threatened;          /* threats aimed within the lethal radius of one of its assets */
+    int defended;            /* of those, intercepted */
+    int relied_data;         /* of those defended, the engaging party's track used another party's data */
+    int relied_consent;      /* ... the engagement needed another party's vote */
+    int relied_interceptor;  /* ... another party's interceptor made the kill */
+    int proposals;           /* engagement proposals it made (joint) */
+    int approvals, vetoes, timeouts; /* votes it cast yes / no; its proposals that timed out */
+} jmd_sim_party;
 
 typedef struct {
     size_t nthreats;
@@ -68,6 +82,8 @@ typedef struct {
     int *site_wasted;           /* [nsites] rounds that killed nothing */
     size_t nparties;
     int *party_assets_hit;      /* [nparties] */
+    jmd_sim_party *party;       /* [nparties] */
+    long *msgs, *bytes;         /* [nparties * nparties]: messages and bytes sent from row to column */
     long measurements;          /* radar detections made (incl. false alarms) */
     long events;                /* event lines written */
     int intercepted, leaked, fired, wasted;

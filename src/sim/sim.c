@@ -182,7 +182,7 @@ static int fly_threats(world *w, char *err, size_t errlen)
         r->fate = JMD_FATE_NONE;
         r->t_launch = th->t_launch;
         r->t_impact_nominal = w->t_impact[i];
-        r->t_detect = r->t_track = r->t_warning = r->t_engage = r->t_end = NAN;
+        r->t_detect = r->t_track = r->t_warning = r->t_decision = r->t_engage = r->t_end = NAN;
         r->lat = r->lon = r->alt = NAN;
         r->detect_radar = -1;
         r->killer_site = -1;
@@ -344,6 +344,7 @@ static void do_impacts(world *w, double t1)
             if (!w->res->asset_hit[a]) {
                 w->res->asset_hit[a] = 1;
                 w->res->party_assets_hit[sc->assets[a].owner]++;
+                w->res->party[sc->assets[a].owner].assets_hit++;
             }
             ev_str(w, "asset_hit", sc->assets[a].name);
         }
@@ -459,6 +460,7 @@ static int party_steps(world *w, double t)
                 jmd_sim_threat *r = &w->res->threats[th];
                 r->rounds++;
                 if (isnan(r->t_engage) || e->t_launch < r->t_engage) r->t_engage = e->t_launch;
+                if (isnan(r->t_decision)) r->t_decision = t;
             }
             ev_begin(w, t, "interceptor_order");
             ev_str(w, "party", sc->parties[p].name);
@@ -475,6 +477,35 @@ static int party_steps(world *w, double t)
     return 0;
 }
 
+/* Which parties each threat threatened (its aim point within the lethal
+ * radius of one of their assets), and which of those it was defended. */
+static void account_parties(world *w)
+{
+    const jmd_scenario *sc = w->sc;
+    for (size_t i = 0; i < sc->nthreats; i++) {
+        const jmd_threat *th = &sc->threats[i];
+        for (size_t p = 0; p < sc->nparties; p++) {
+            int threatened = 0;
+            for (size_t a = 0; a < sc->nassets && !threatened; a++) {
+                if (sc->assets[a].owner != (int)p) continue;
+                double s12, az1, az2;
+                if ((int)a == th->target) threatened = 1;
+                else if (jmd_geo_inverse(th->lat1, th->lon1, sc->assets[a].lat,
+                                         sc->assets[a].lon, &s12, &az1, &az2) == 0 &&
+                         s12 <= sc->assets[a].radius)
+                    threatened = 1;
+            }
+            if (!threatened) continue;
+            jmd_sim_party *ps = &w->res->party[p];
+            ps->threatened++;
+            if (w->res->threats[i].fate != JMD_FATE_INTERCEPTED) continue;
+            ps->defended++;
+            int killer = w->res->threats[i].killer_site;
+            if (killer >= 0 && sc->sites[killer].owner != (int)p) ps->relied_interceptor++;
+        }
+    }
+}
+
 void jmd_sim_result_free(jmd_sim_result *r)
 {
     if (!r) return;
@@ -483,6 +514,9 @@ void jmd_sim_result_free(jmd_sim_result *r)
     free(r->site_fired);
     free(r->site_wasted);
     free(r->party_assets_hit);
+    free(r->party);
+    free(r->msgs);
+    free(r->bytes);
     free(r);
 }
 
@@ -538,6 +572,9 @@ int jmd_sim_run(const jmd_scenario *sc, uint64_t seed, const jmd_sim_opts *opts,
         !(res->site_fired = calloc(sc->nsites ? sc->nsites : 1, sizeof(int))) ||
         !(res->site_wasted = calloc(sc->nsites ? sc->nsites : 1, sizeof(int))) ||
         !(res->party_assets_hit = calloc(np ? np : 1, sizeof(int))) ||
+        !(res->party = calloc(np ? np : 1, sizeof *res->party)) ||
+        !(res->msgs = calloc(np * np > 0 ? np * np : 1, sizeof(long))) ||
+        !(res->bytes = calloc(np * np > 0 ? np * np : 1, sizeof(long))) ||
         !(w.tr = calloc(nt ? nt : 1, sizeof *w.tr)) ||
         !(w.t_impact = calloc(nt ? nt : 1, sizeof(double))) ||
         !(w.alive = calloc(nt ? nt : 1, sizeof(int))) ||
@@ -632,6 +669,7 @@ int jmd_sim_run(const jmd_scenario *sc, uint64_t seed, const jmd_sim_opts *opts,
         }
         t_prev = t;
     }
+    account_parties(&w);
     for (size_t i = 0; i < nt; i++)
         if (res->threats[i].fate == JMD_FATE_NONE)
             res->threats[i].fate = sc->threats[i].t_launch <= sc->duration ? JMD_FATE_IN_FLIGHT
