@@ -35,6 +35,7 @@ typedef struct {
                             (the node's last estimate) the kill vehicle can divert
                             out (default 20 km) */
     jmd_party_opts party; /* options of every node */
+    int model;            /* jmd_gov_model to run under, or -1: the scenario's own */
 } jmd_sim_opts;
 
 void jmd_sim_opts_default(jmd_sim_opts *o);

@@ -24,6 +24,7 @@ void jmd_sim_opts_default(jmd_sim_opts *o)
 {
     o->events = NULL;
     o->kv_basket = 20e3;
+    o->model = -1;
     jmd_party_opts_default(&o->party);
 }
 
