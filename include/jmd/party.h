@@ -27,7 +27,9 @@ extern "C" {
 #endif
 
 typedef struct {
-    double eval_interval; /* s between threat evaluations of one track (default 4) */
+    double eval_interval; /* s between threat evaluations of one track (default 4; four
+                             times that once the threat is in the planner); a track
+                             without new measurements is not evaluated again */
     int min_hits;         /* measurement updates a confirmed track needs before it is
                              evaluated (default 6): early boost-phase impact predictions
                              are short and would waste interceptors */

@@ -4,7 +4,9 @@
  * A scenario names the epoch, duration, step and seed of a run; the
  * parties with their territories and defended assets; the sensors (radars
  * and infrared early-warning satellites); the firing sites; the threats;
- * catalogue entries (inline or by include) and the governance model.
+ * catalogue entries (inline or by include); the governance knobs of every
+ * cooperation model, the links between parties (latency, loss) and the
+ * release policies per pair of parties.
  * docs/scenario.md is the schema: every key, its unit, default and meaning.
  *
  * The loader checks everything it reads and says where a problem is:
@@ -58,6 +60,8 @@ extern "C" {
 #define JMD_SCENARIO_MAX_INCLUDES 16
 #define JMD_SCENARIO_MAX_POLYGON 2000    /* vertices of one polygon */
 #define JMD_SCENARIO_MAX_VERTICES 20000  /* vertices of all polygons together */
+#define JMD_SCENARIO_MAX_PAIRS (JMD_SCENARIO_MAX_PARTIES * (JMD_SCENARIO_MAX_PARTIES - 1))
+                                         /* entries of `links` and of `release` (one per pair) */
 
 /* jmd_latlon and jmd_polygon are defined in jmd/common.h. */
 
@@ -84,7 +88,8 @@ typedef struct {
     double rcs;              /* m^2, radar cross-section of the re-entry vehicle */
 } jmd_threat;
 
-/* jmd_gov_model, jmd_quorum_kind and jmd_governance are defined in jmd/govern.h. */
+/* jmd_gov_model, jmd_quorum_kind, jmd_governance, jmd_dist, jmd_link and
+ * jmd_release_policy are defined in jmd/govern.h. */
 
 /* The validated world. Every array holds its count; empty arrays are NULL
  * with count 0. */
@@ -112,7 +117,25 @@ typedef struct {
     size_t nthreat_decls;      /* entries of the file's `threats` list */
 
     jmd_catalogue cat;         /* built-in (unless builtin_catalogue: false) + includes + inline */
-    jmd_governance gov;
+    jmd_governance gov;        /* gov.model is the model of a single run; every model's knobs
+                                  are read whatever it says (`jmd run --models all`) */
+
+    /* Per party and per ordered pair of parties (n = nparties; pair arrays
+     * are n * n, row = sender: [from * n + to]; the diagonal is unused and
+     * zero). All are allocated whenever nparties >= 1. */
+    jmd_dist *party_latency;   /* [n] human decision latency of each party's vote: its own
+                                  `decision_latency_s`, else governance.decision_latency_s
+                                  (default fixed 0). Fields used per kind: fixed and
+                                  exponential `mean`; lognormal `mean`, `sd`; uniform `min`,
+                                  `max` (and `mean` = their midpoint); the others are 0 */
+    jmd_link *links;           /* [n * n] latency (s) and loss of each one-way link: the
+                                  `links` entry, else `link_default` (0.5 s, 0) */
+    jmd_release_policy *release; /* [n * n] what the sender releases to the receiver, where
+                                  release_set says the scenario set it (`release` entry, else
+                                  `release_default`); precision in m, delay in s */
+    unsigned char *release_set;  /* [n * n] 1: release[] holds the scenario's policy for the
+                                  pair; 0: release[] is zero and the model's own default
+                                  policy applies (jmd/govern.h) */
 } jmd_scenario;
 
 /* Parses scenario text (len bytes, need not be NUL-terminated). `name`

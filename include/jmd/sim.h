@@ -13,8 +13,11 @@
  *
  * Determinism: the same scenario and seed give byte-identical events and
  * results. Random streams (jmd/rng.h) are keyed by component kind and
- * name ("radar:NAME", "irsat:NAME", "kill:SITE"), so adding a component
- * does not change another's draws.
+ * name: "radar:NAME" with the threat's index for that radar's draws on
+ * that threat (0 for its false alarms), "irsat:NAME", and "kill:THREAT"
+ * whose n-th uniform decides the n-th round resolved against that threat.
+ * Adding a component does not change another's draws, and every
+ * governance model sees the same draws (common random numbers).
  */
 #ifndef JMD_SIM_H
 #define JMD_SIM_H

@@ -55,7 +55,9 @@ typedef struct {
     double *t_impact;
     int *alive;
     jmd_party_node **nodes;
-    jmd_rng *radar_rng, *irsat_rng, *kill_rng;
+    jmd_rng *radar_rng;              /* [nradars * nthreats]: detection and noise draws per pair */
+    jmd_rng *clutter_rng;            /* [nradars]: false alarms */
+    jmd_rng *irsat_rng, *kill_rng;   /* kill_rng: [nthreats], one draw per round at the threat */
     double *next_look;
     int *meas_truth;                 /* meas_id -> truth index (-1 false alarm) */
     size_t nmeas, capmeas;
@@ -253,9 +255,20 @@ static int resolve_intercept(world *w, shot *s)
          * for): a true threat outside the band is not hit. */
         if (th < site->ic.min_alt || th > site->ic.max_alt) hit_target = 0;
     }
-    /* One draw per round whatever happens, so one round's geometry never
-     * shifts another round's dice. */
-    rc = jmd_engage_resolve(site->pk, s->t_intercept, site->assess_delay, &w->kill_rng[s->site], &k);
+    /* Common random numbers: the n-th round resolved against a threat
+     * draws the n-th uniform of that threat's stream, in every model and
+     * whatever the geometry, so models differ by their decisions, not their
+     * dice. A round with no target draws against the threat its track
+     * followed (or the nearest one), keeping the streams aligned. */
+    int key = best >= 0 ? best : s->threat;
+    jmd_rng scratch;
+    jmd_rng *kr = &scratch;
+    if (key >= 0) {
+        kr = &w->kill_rng[key];
+    } else {
+        jmd_rng_init(&scratch, 0, "kill:none", 0);
+    }
+    rc = jmd_engage_resolve(site->pk, s->t_intercept, site->assess_delay, kr, &k);
     if (rc != 0) return rc;
     int killed = hit_target && k.killed;
     ev_begin(w, s->t_intercept, "intercept");
@@ -369,8 +382,8 @@ static int do_radars(world *w, double t)
             int det = 0, rc;
             if (jmd_trajectory_at(&w->tr[i], t, &st) != 0) continue;
             if ((rc = grow((void **)&w->scan, &w->capscan, n + 1, sizeof *w->scan))) return rc;
-            rc = jmd_radar_observe(rd, (int)k, t, st.r, sc->threats[i].rcs, &w->radar_rng[k],
-                                   &w->scan[n], &det);
+            rc = jmd_radar_observe(rd, (int)k, t, st.r, sc->threats[i].rcs,
+                                   &w->radar_rng[k * sc->nthreats + i], &w->scan[n], &det);
             if (rc != 0 || !det) continue;
             w->scan[n].truth = (int)i;
             n++;
@@ -378,7 +391,7 @@ static int do_radars(world *w, double t)
         if (rd->false_alarms_per_scan > 0) {
             int nfa = 0, rc;
             if ((rc = grow((void **)&w->scan, &w->capscan, n + 64, sizeof *w->scan))) return rc;
-            rc = jmd_radar_false_alarms(rd, (int)k, t, &w->radar_rng[k], w->scan + n, 64, &nfa);
+            rc = jmd_radar_false_alarms(rd, (int)k, t, &w->clutter_rng[k], w->scan + n, 64, &nfa);
             if (rc == 0) {
                 for (int j = 0; j < nfa; j++) w->scan[n + (size_t)j].truth = -1;
                 n += (size_t)nfa;
@@ -532,6 +545,7 @@ static void world_free(world *w)
     free(w->alive);
     free(w->nodes);
     free(w->radar_rng);
+    free(w->clutter_rng);
     free(w->irsat_rng);
     free(w->kill_rng);
     free(w->next_look);
@@ -580,23 +594,28 @@ int jmd_sim_run(const jmd_scenario *sc, uint64_t seed, const jmd_sim_opts *opts,
         !(w.t_impact = calloc(nt ? nt : 1, sizeof(double))) ||
         !(w.alive = calloc(nt ? nt : 1, sizeof(int))) ||
         !(w.nodes = calloc(np ? np : 1, sizeof *w.nodes)) ||
-        !(w.radar_rng = calloc(sc->nradars ? sc->nradars : 1, sizeof(jmd_rng))) ||
+        !(w.radar_rng = calloc(sc->nradars * nt > 0 ? sc->nradars * nt : 1, sizeof(jmd_rng))) ||
+        !(w.clutter_rng = calloc(sc->nradars ? sc->nradars : 1, sizeof(jmd_rng))) ||
         !(w.irsat_rng = calloc(sc->nirsats ? sc->nirsats : 1, sizeof(jmd_rng))) ||
-        !(w.kill_rng = calloc(sc->nsites ? sc->nsites : 1, sizeof(jmd_rng))) ||
+        !(w.kill_rng = calloc(nt ? nt : 1, sizeof(jmd_rng))) ||
         !(w.next_look = calloc(sc->nradars ? sc->nradars : 1, sizeof(double))) ||
         !(w.detected = calloc((np ? np : 1) * (nt ? nt : 1), 1)))
         goto fail;
+    /* Streams are keyed by component name (and threat index), so that the
+     * same seed gives the same draws whatever else the scenario holds, and
+     * the same draws in every governance model (common random numbers). */
     for (size_t k = 0; k < sc->nradars; k++) {
         snprintf(key, sizeof key, "radar:%s", sc->radars[k].name);
-        jmd_rng_init(&w.radar_rng[k], seed, key, 0);
+        for (size_t i = 0; i < nt; i++) jmd_rng_init(&w.radar_rng[k * nt + i], seed, key, i + 1);
+        jmd_rng_init(&w.clutter_rng[k], seed, key, 0);
     }
     for (size_t k = 0; k < sc->nirsats; k++) {
         snprintf(key, sizeof key, "irsat:%s", sc->irsats[k].name);
         jmd_rng_init(&w.irsat_rng[k], seed, key, 0);
     }
-    for (size_t k = 0; k < sc->nsites; k++) {
-        snprintf(key, sizeof key, "kill:%s", sc->sites[k].name);
-        jmd_rng_init(&w.kill_rng[k], seed, key, 0);
+    for (size_t i = 0; i < nt; i++) {
+        snprintf(key, sizeof key, "kill:%s", sc->threats[i].name);
+        jmd_rng_init(&w.kill_rng[i], seed, key, 0);
     }
     for (size_t p = 0; p < np; p++)
         if ((rc = jmd_party_create(sc, (int)p, &opts->party, &w.nodes[p])) != 0) {
