@@ -1,6 +1,7 @@
 #!/bin/sh
 # tour.sh JMD — the main job until the governance comparison exists: a short
-# tour of the analyst commands on real city pairs (README "A quick tour").
+# tour of the analyst commands on real city pairs (README "A quick tour"),
+# then one simulated raid.
 # Positions (deg): Moscow 55.75,37.62; Washington 38.90,-77.04; Tehran
 # 35.69,51.39; Tabriz 38.08,46.29; Ankara 39.93,32.86; Bucharest 44.43,26.10;
 # Plesetsk 62.93,40.58; sites from shared/reference §2: Deveselu 44.08,24.40;
@@ -27,3 +28,5 @@ for ic in sm3-block-iia gbi-2stage-mda gbi-2stage-postol; do
     --threat-from 62.93,40.58 --threat-to 38.90,-77.04 --threat-vehicle icbm-solid --commit-delay 120
 done
 step catalogue
+# The simulated world, end to end: a salvo of twelve against two sites.
+step run examples/salvo.yaml --out "$out/salvo"
