@@ -3,10 +3,10 @@
  * into the right SI fields; defaults; salvo expansion; references; the
  * examples load; the bad-scenario corpus (tests/scenarios/bad/NAME.yaml, each
  * file's first line "# expect: MESSAGE" is the exact message, with {dir}
- * standing for the folder of the corpus); the polygon and epoch helpers;
- * and the fuzz corpus (tests/fuzz/corpus/scenario) replayed through the
- * loader: every input either loads or fails with a message of the form
- * "fuzz[:line:col]: ...".
+ * standing for the folder of the corpus); every model's knobs, links and
+ * release policies; the polygon and epoch helpers; and the fuzz corpus
+ * (tests/fuzz/corpus/scenario) replayed through the loader: every input
+ * either loads or fails with a message of the form "fuzz[:line:col]: ...".
  */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
@@ -139,6 +139,25 @@ static void test_full(void **state)
     assert_int_equal(s->gov.timeout_proceed, 1);
     assert_int_equal(s->gov.predelegate_own, 1);
     assert_true(s->gov.decision_timeout == 30 && s->gov.decision_latency == 20);
+    /* Decision latency: Blue its own lognormal, Red the governance default. */
+    assert_int_equal(s->party_latency[0].kind, JMD_DIST_LOGNORMAL);
+    assert_true(s->party_latency[0].mean == 40 && s->party_latency[0].sd == 15);
+    assert_int_equal(s->party_latency[1].kind, JMD_DIST_FIXED);
+    assert_true(s->party_latency[1].mean == 20 && s->party_latency[1].sd == 0);
+    /* Links: row = sender; Blue -> Red listed, Red -> Blue the default. */
+    assert_true(s->links[0 * 2 + 1].latency == 2 && s->links[0 * 2 + 1].loss == 0.05);
+    assert_true(s->links[1 * 2 + 0].latency == 1.5 && s->links[1 * 2 + 0].loss == 0.01);
+    assert_true(s->links[0].latency == 0 && s->links[3].loss == 0); /* diagonal */
+    /* Release: Red <-> Blue both ways, every kind; the default is overridden. */
+    unsigned all = JMD_MSG_BIT(JMD_MSG_LAUNCH_WARNING) | JMD_MSG_BIT(JMD_MSG_TRACK) |
+                   JMD_MSG_BIT(JMD_MSG_PROPOSAL) | JMD_MSG_BIT(JMD_MSG_VOTE) |
+                   JMD_MSG_BIT(JMD_MSG_LAUNCH_ORDER) | JMD_MSG_BIT(JMD_MSG_OUTCOME);
+    for (int k = 1; k <= 2; k++) {
+        assert_int_equal(s->release_set[k], 1);
+        assert_int_equal(s->release[k].kinds, all);
+        assert_true(s->release[k].precision == 500 && s->release[k].delay == 2);
+    }
+    assert_true(s->release_set[0] == 0 && s->release_set[3] == 0 && s->release[0].kinds == 0);
 
     assert_int_equal(s->nparties, 2);
     assert_string_equal(s->parties[0].name, "Blue");
@@ -226,6 +245,83 @@ static void test_defaults(void **state)
     const jmd_irsat *ir = &s->irsats[0];
     assert_true(ir->h == 35786e3 && ir->delay == 60 && ir->min_alt == 10e3);
     assert_string_equal(jmd_gov_model_name(s->gov.model), "independent");
+    assert_int_equal(s->gov.quorum, JMD_QUORUM_ALL);
+    assert_true(s->gov.veto == 1 && s->gov.decision_timeout == 0 && s->gov.timeout_proceed == 0);
+    assert_true(s->gov.predelegate_own == 0 && s->gov.decision_latency == 0);
+    assert_int_equal(s->party_latency[0].kind, JMD_DIST_FIXED);
+    assert_true(s->party_latency[0].mean == 0);
+    assert_true(s->links[0].latency == 0 && s->release_set[0] == 0);
+    jmd_scenario_free(s);
+    /* Two parties, nothing said: links 0.5 s without loss, no release set. */
+    s = parse_ok("duration_s: 60\nparties: [{name: A}, {name: B}]\ngovernance: {model: joint}\n");
+    assert_int_equal(s->gov.model, JMD_GOV_JOINT);
+    for (int k = 0; k < 4; k++) {
+        double lat = k == 1 || k == 2 ? 0.5 : 0;
+        assert_true(s->links[k].latency == lat && s->links[k].loss == 0);
+        assert_int_equal(s->release_set[k], 0);
+        assert_int_equal(s->release[k].kinds, 0);
+    }
+    jmd_scenario_free(s);
+}
+
+/* Every model's knobs are read whatever the model (jmd run --models all);
+ * every distribution form; links both ways; release without a default. */
+static void test_every_model(void **state)
+{
+    (void)state;
+    char path[1200], err[512];
+    snprintf(path, sizeof path, "%s/tests/scenarios/good/every-model.yaml", g_root);
+    jmd_scenario *s = NULL;
+    int rc = jmd_scenario_load(path, &s, err, sizeof err);
+    if (rc) fail_msg("%s", err);
+    assert_int_equal(s->nparties, 3);
+    assert_int_equal(s->gov.model, JMD_GOV_SECTORAL);
+    assert_int_equal(s->gov.quorum, JMD_QUORUM_K);
+    assert_int_equal(s->gov.quorum_k, 2);
+    assert_true(s->gov.veto == 1 && s->gov.decision_timeout == 90 && s->gov.timeout_proceed == 0);
+    assert_true(s->gov.decision_latency == 30); /* the uniform default's mean */
+    const jmd_dist *d = s->party_latency;
+    assert_int_equal(d[0].kind, JMD_DIST_EXPONENTIAL);
+    assert_true(d[0].mean == 30);
+    assert_int_equal(d[1].kind, JMD_DIST_FIXED);
+    assert_true(d[1].mean == 12.5);
+    assert_int_equal(d[2].kind, JMD_DIST_FIXED); /* its own, not the default */
+    assert_true(d[2].mean == 0 && d[2].min == 0 && d[2].max == 0);
+    /* West 0, East 1, South 2; row = sender. */
+    const jmd_link *l = s->links;
+    assert_true(l[0 * 3 + 1].latency == 3 && l[0 * 3 + 1].loss == 0.1);
+    assert_true(l[1 * 3 + 0].latency == 3 && l[1 * 3 + 0].loss == 0.1); /* both ways */
+    assert_true(l[2 * 3 + 0].latency == 0.25 && l[2 * 3 + 0].loss == 0.2);
+    assert_true(l[0 * 3 + 2].latency == 0.25 && l[0 * 3 + 2].loss == 0);
+    assert_true(l[1 * 3 + 2].latency == 0.25 && l[2 * 3 + 1].latency == 0.25);
+    assert_true(l[0].latency == 0 && l[4].latency == 0 && l[8].latency == 0);
+    const jmd_release_policy *r = s->release;
+    assert_int_equal(s->release_set[0 * 3 + 1], 1);
+    assert_int_equal(r[0 * 3 + 1].kinds,
+                     JMD_MSG_BIT(JMD_MSG_LAUNCH_WARNING) | JMD_MSG_BIT(JMD_MSG_TRACK));
+    assert_true(r[0 * 3 + 1].precision == 5e3 && r[0 * 3 + 1].delay == 10);
+    assert_int_equal(s->release_set[1 * 3 + 0], 1);
+    assert_int_equal(r[1 * 3 + 0].kinds, 0); /* set: release nothing */
+    for (int k = 2; k < 9; k++)
+        if (k != 3) assert_int_equal(s->release_set[k], 0); /* the model's default */
+    assert_int_equal(s->parties[0].nsector, 1);
+    assert_int_equal(s->parties[2].nsector, 0); /* loads; the engine warns */
+    jmd_scenario_free(s);
+    /* Joint knobs under another model load (the old rule refused them). */
+    s = parse_ok("duration_s: 60\nparties: [{name: A}]\n"
+                 "governance: {model: independent, quorum: 1, on_timeout: proceed}\n");
+    assert_int_equal(s->gov.model, JMD_GOV_INDEPENDENT);
+    assert_true(s->gov.quorum == JMD_QUORUM_K && s->gov.timeout_proceed == 1);
+    jmd_scenario_free(s);
+    /* The message kinds in a release mask are JMD_MSG_BIT(kind). */
+    s = parse_ok("duration_s: 60\nparties: [{name: A}, {name: B}]\n"
+                 "release_default: {kinds: [vote, outcome, launch-order, proposal]}\n");
+    for (int k = 1; k <= 2; k++) {
+        assert_int_equal(s->release_set[k], 1);
+        assert_int_equal(s->release[k].kinds, (1u << 5) | (1u << 7) | (1u << 6) | (1u << 4));
+        assert_true(s->release[k].precision == 0 && s->release[k].delay == 0);
+    }
+    assert_int_equal(s->release_set[0], 0);
     jmd_scenario_free(s);
 }
 
@@ -424,6 +520,13 @@ static void test_doc_example(void **state)
     assert_int_equal(s->nsites, 2);
     assert_string_equal(s->sites[1].ic.name, "my-endo");
     assert_int_equal(s->gov.model, JMD_GOV_JOINT);
+    assert_int_equal(s->party_latency[0].kind, JMD_DIST_LOGNORMAL);
+    assert_true(s->party_latency[1].kind == JMD_DIST_FIXED && s->party_latency[1].mean == 45);
+    assert_true(s->links[1].latency == 2 && s->links[2].latency == 2 && s->links[2].loss == 0.01);
+    assert_true(s->release_set[1] && s->release_set[2]);
+    assert_true(s->release[1].precision == 1e3 && s->release[1].delay == 5);
+    assert_int_equal(s->release[2].kinds, JMD_MSG_BIT(JMD_MSG_LAUNCH_WARNING));
+    assert_true(s->parties[0].nsector == 1 && s->parties[1].nsector == 1);
     jmd_scenario_free(s);
     free(md);
 }
@@ -523,6 +626,7 @@ int main(void)
     find_root();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_full),         cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_every_model),
         cmocka_unit_test(test_builtin_off),  cmocka_unit_test(test_flow_catalogue),
         cmocka_unit_test(test_messages),     cmocka_unit_test(test_args_and_caps),
         cmocka_unit_test(test_big_salvo),    cmocka_unit_test(test_polygon),

@@ -18,6 +18,8 @@
 #include <stddef.h>
 
 #include "jmd/engage.h"
+#include "jmd/govern.h"
+#include "jmd/msg.h"
 #include "jmd/scenario.h"
 #include "jmd/sensor.h"
 #include "jmd/track.h"
@@ -48,16 +50,63 @@ void jmd_party_opts_default(jmd_party_opts *o);
 typedef struct {
     jmd_engagement e;
     int shot_id;
+    int foreign_data;     /* 1: the track behind it used another party's data */
+    int consent;          /* 1: it was authorised with another party's vote */
 } jmd_party_order;
+
+/* A message the node wants sent: to a party (or JMD_MSG_BROADCAST), after
+ * its release delay. */
+typedef struct {
+    jmd_msg m;
+    int to;
+    double delay;
+} jmd_party_out;
+
+/* Counters of the node's part in the cooperation. */
+typedef struct {
+    int proposals;        /* engagement proposals made (joint) */
+    int approvals, vetoes;/* votes cast yes / no (joint) */
+    int timeouts;         /* its proposals that timed out */
+    int rejected;         /* its proposals rejected */
+    int late;             /* authorised too late: the window had closed */
+    int warnings_sent, tracks_sent, cues_received, remote_tracks;
+} jmd_party_stats;
 
 typedef struct jmd_party_node jmd_party_node;
 
-/* Create the node of party `party` (index into sc->parties). The scenario
- * must outlive the node (it is referenced, not copied). JMD_EINVAL,
- * JMD_ENOMEM, or the tracker's / battle's errors. A party without firing
- * sites tracks and evaluates but never orders. */
-int jmd_party_create(const jmd_scenario *sc, int party, const jmd_party_opts *opts,
-                     jmd_party_node **out);
+/* Create the node of party `party` (index into sc->parties) running the
+ * cooperation model `model`, with `seed` for its decision draws (stream
+ * "decision:PARTY"). The scenario must outlive the node (it is
+ * referenced, not copied). JMD_EINVAL, JMD_ENOMEM, or the tracker's /
+ * battle's errors. A party without firing sites tracks and evaluates but
+ * never orders.
+ *
+ * What the model changes (docs/governance.md):
+ *  independent    own sensors, own sites, own assets; sends nothing;
+ *  early-warning  sends launch warnings (JDEC content); a received warning
+ *                 only cues its tracker;
+ *  connected      also sends its firm tracks (release policy: kinds,
+ *                 precision with covariance inflation, delay); a received
+ *                 track is associated with its own and fused by covariance
+ *                 intersection, or evaluated alone; own sites, own assets;
+ *  joint          one picture from every party's radars (the engine feeds
+ *                 every radar's scans to every node: a replicated data
+ *                 fusion centre); every site may engage for every asset;
+ *                 each engagement is proposed by the site's owner and needs
+ *                 the quorum's votes (or pre-delegation);
+ *  sectoral       tracks shared as in connected; a party engages every
+ *                 threat whose planned intercept point lies in its sector,
+ *                 whoever's asset it threatens. */
+int jmd_party_create(const jmd_scenario *sc, int party, jmd_gov_model model, uint64_t seed,
+                     const jmd_party_opts *opts, jmd_party_node **out);
+
+/* A message delivered to the node at time t. */
+int jmd_party_receive(jmd_party_node *p, const jmd_msg *m, double t);
+/* The messages the node wants sent since the last call: *out points to
+ * the node's array (valid until the next call into the node), *n its count;
+ * the outbox is then empty. */
+void jmd_party_outbox(jmd_party_node *p, const jmd_party_out **out, size_t *n);
+void jmd_party_stats_get(const jmd_party_node *p, jmd_party_stats *out);
 void jmd_party_free(jmd_party_node *p); /* accepts NULL */
 
 /* One scan of the party's own radar sc->radars[radar] at time t (every

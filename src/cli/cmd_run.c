@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/compare.h"
 #include "jmd/scenario.h"
 #include "jmd/sim.h"
 
@@ -19,7 +20,9 @@
 void jmd_cmd_run_help(FILE *out)
 {
     fprintf(out,
-            "Usage: jmd run SCENARIO.yaml [--seed N] [--out DIR] [--quiet]\n"
+            "Usage: jmd run SCENARIO.yaml [--model M] [--seed N] [--out DIR] [--quiet]\n"
+            "       jmd run SCENARIO.yaml --models all|M,M,... [--trials N] [--threads T]\n"
+            "               [--seed N] [--out DIR] [--quiet]\n"
             "\n"
             "Simulates the scenario from launch to intercept or impact: threats flown on\n"
             "the rotating WGS-84 Earth, each party's radars and early-warning satellites,\n"
@@ -29,7 +32,22 @@ void jmd_cmd_run_help(FILE *out)
             "intercepted (where) or where it leaked, then the outcome per party.\n"
             "The scenario format is docs/scenario.md; examples are in examples/.\n"
             "\n"
+            "With --models it compares cooperation models (docs/governance.md) on the\n"
+            "same scenario over N Monte Carlo trials with common random numbers (the same\n"
+            "threat, sensor and kill draws in every model): a table per model with the\n"
+            "probability of no leaker and its 95%% Wilson interval, expected leakers, per\n"
+            "party the probability that none of its assets is hit, interceptors used and\n"
+            "wasted, median timeline, decisions, messages and bytes per pair, and\n"
+            "dependence; DIR/summary.json and every trial in DIR/trials.sqlite.\n"
+            "\n"
             "Options:\n"
+            "  --model M    run under cooperation model M: independent, early-warning,\n"
+            "               connected, joint or sectoral (default: the scenario's\n"
+            "               governance.model)\n"
+            "  --models L   compare the models of L: all, or a comma-separated list\n"
+            "  --trials N   Monte Carlo trials per model with --models (default 20)\n"
+            "  --threads T  worker threads with --models (default 1); results do not\n"
+            "               depend on T\n"
             "  --seed N     run seed, an unsigned 64-bit integer (default: the scenario's\n"
             "               `seed`); the same scenario and seed give the same bytes out\n"
             "  --out DIR    write DIR/events.jsonl (one event per line, with simulation\n"
@@ -39,6 +57,7 @@ void jmd_cmd_run_help(FILE *out)
             "\n"
             "Example:\n"
             "  jmd run examples/salvo.yaml --out out/salvo\n"
+            "  jmd run examples/europe-shared-threat.yaml --models all --trials 50 --threads 2\n"
             "\n"
             "Exit status: 0 the simulation ran (whatever its outcome), 1 it failed (a file\n"
             "could not be written), 2 bad usage or a bad scenario (errors name\n"
@@ -64,7 +83,9 @@ static FILE *open_out(const char *dir, const char *name, char *path, size_t len)
 
 int jmd_cmd_run(int argc, char **argv)
 {
-    const char *path = NULL, *outdir = NULL;
+    const char *path = NULL, *outdir = NULL, *model_arg = NULL, *models_arg = NULL;
+    long trials = 20, threads = 1;
+    int have_trials = 0, have_threads = 0;
     uint64_t seed = 0;
     int have_seed = 0, quiet = 0, status = JMD_EXIT_USAGE, rc;
     jmd_scenario *sc = NULL;
@@ -73,7 +94,7 @@ int jmd_cmd_run(int argc, char **argv)
     char err[1024], fpath[4096];
 
     for (int i = 1; i < argc; i++) {
-        const char *f = argv[i], *v;
+        const char *f = argv[i], *v, *vtext;
         if (strcmp(f, "--quiet") == 0) {
             quiet = 1;
         } else if (strcmp(f, "--seed") == 0) {
@@ -86,9 +107,28 @@ int jmd_cmd_run(int argc, char **argv)
             have_seed = 1;
         } else if (strcmp(f, "--out") == 0) {
             if (jmd_cli_value(CMD, argc, argv, &i, &outdir) != 0) goto done;
+        } else if (strcmp(f, "--model") == 0) {
+            if (jmd_cli_value(CMD, argc, argv, &i, &model_arg) != 0) goto done;
+        } else if (strcmp(f, "--models") == 0) {
+            if (jmd_cli_value(CMD, argc, argv, &i, &models_arg) != 0) goto done;
+        } else if (strcmp(f, "--trials") == 0 || strcmp(f, "--threads") == 0) {
+            int is_trials = strcmp(f, "--trials") == 0;
+            double num;
+            if (jmd_cli_value(CMD, argc, argv, &i, &vtext) != 0) goto done;
+            if (jmd_cli_number(CMD, f, vtext, 1, is_trials ? 1e6 : 64,
+                               is_trials ? "a whole number of trials in [1, 1000000]"
+                                         : "a whole number of threads in [1, 64]",
+                               &num) != 0)
+                goto done;
+            if (num != (double)(long)num) {
+                jmd_cli_usage_error(CMD, "%s: expected a whole number, found \"%s\"", f, vtext);
+                goto done;
+            }
+            if (is_trials) trials = (long)num, have_trials = 1;
+            else threads = (long)num, have_threads = 1;
         } else if (f[0] == '-' && f[1] != '\0') {
-            jmd_cli_usage_error(CMD, "expected --seed, --out or --quiet (see jmd run --help), "
-                                     "found \"%s\"",
+            jmd_cli_usage_error(CMD, "expected --model, --models, --trials, --threads, --seed, "
+                                     "--out or --quiet (see jmd run --help), found \"%s\"",
                                 f);
             goto done;
         } else if (path) {
@@ -108,6 +148,31 @@ int jmd_cmd_run(int argc, char **argv)
         goto done;
     }
     if (!have_seed) seed = sc->seed;
+    if (model_arg && models_arg) {
+        jmd_cli_usage_error(CMD, "--model: expected either --model or --models, found both");
+        goto done;
+    }
+    if (!models_arg && (have_trials || have_threads)) {
+        jmd_cli_usage_error(CMD, "%s: expected only with --models, found it without",
+                            have_trials ? "--trials" : "--threads");
+        goto done;
+    }
+    if (models_arg) {
+        status = jmd_cmd_run_compare(path, sc, models_arg, trials, (int)threads, seed, outdir,
+                                     quiet);
+        goto done;
+    }
+    int model = -1;
+    if (model_arg) {
+        for (int m = 0; m < JMD_GOV_NMODELS; m++)
+            if (strcmp(model_arg, jmd_gov_model_name((jmd_gov_model)m)) == 0) model = m;
+        if (model < 0) {
+            jmd_cli_usage_error(CMD, "--model: expected independent, early-warning, connected, "
+                                     "joint or sectoral, found \"%s\"",
+                                model_arg);
+            goto done;
+        }
+    }
     if (outdir) {
         if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
             status = jmd_cli_fail(CMD, "--out: cannot create \"%s\": %s", outdir, strerror(errno));
@@ -121,6 +186,7 @@ int jmd_cmd_run(int argc, char **argv)
     jmd_sim_opts so;
     jmd_sim_opts_default(&so);
     so.events = events;
+    so.model = model;
     rc = jmd_sim_run(sc, seed, &so, &res, err, sizeof err);
     if (rc == JMD_ENOSOL) {
         fprintf(stderr, "jmd run: %s: %s\n", path, err);

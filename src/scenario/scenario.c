@@ -8,10 +8,12 @@
  * catalogue (built-in, then `include:` files, then the inline `catalogue:`
  * block, which is handed to jmd_catalogue_parse as the scenario text with
  * everything outside the block blanked, so its messages keep their lines
- * and columns), parties and their assets, governance, sensors, sites,
- * threats (salvos expanded). References are resolved as they are read, so
- * a scenario refers only to names declared anywhere above in that order;
- * parties come before everything that names an owner.
+ * and columns), parties and their assets (and their decision latency),
+ * governance (every model's knobs, whatever `model` says), links,
+ * release policies, sensors, sites, threats (salvos expanded). References
+ * are resolved as they are read, so a scenario refers only to names
+ * declared anywhere above in that order; parties come before everything
+ * that names an owner.
  *
  * Invariant: on success every field of the result satisfies the ranges of
  * docs/scenario.md; on failure the partial result is freed and *out is
@@ -44,6 +46,7 @@ typedef struct {
     size_t nvert;             /* polygon vertices read so far */
     const ynode **asset_at;   /* name node of each asset */
     const ynode **party_at;   /* name node of each party */
+    unsigned char *latency_set; /* [nparties] 1: the party gave its own decision_latency_s */
 } walk;
 
 typedef struct {
@@ -438,6 +441,87 @@ static const nrange R_APOGEE_KM = {0, 10000, 1, 0};
 static const nrange R_RCS_THREAT = {0, 1000, 1, 0};
 static const nrange R_SPACING = {0, 3600, 0, 0};
 static const nrange R_LATENCY = {0, 86400, 0, 0};
+static const nrange R_LATENCY_POS = {0, 86400, 1, 0};
+static const nrange R_LOSS = {0, 1, 0, 1};
+static const nrange R_PRECISION_KM = {0, 20000, 0, 0};
+
+/* ---- delay distributions ------------------------------------------------- */
+
+enum { D_DIST, D_MEAN, D_SD, D_MIN, D_MAX, D_NKEYS };
+static const keyspec dist_keys[D_NKEYS] = {
+    {"dist", 1}, {"mean_s", 0}, {"sd_s", 0}, {"min_s", 0}, {"max_s", 0}};
+static const char *const dist_names[] = {"fixed", "exponential", "lognormal", "uniform"};
+/* Keys each dist takes (bit D_x), in the order of jmd_dist_kind. */
+static const unsigned dist_takes[] = {
+    1u << D_MEAN, 1u << D_MEAN, 1u << D_MEAN | 1u << D_SD, 1u << D_MIN | 1u << D_MAX};
+
+/* The dists that take key k, as text ("fixed, exponential or lognormal"). */
+static void dists_taking(int k, char *buf, size_t n)
+{
+    const char *names[4];
+    size_t m = 0, o = 0;
+    for (size_t d = 0; d < 4; d++)
+        if (dist_takes[d] & (1u << k)) names[m++] = dist_names[d];
+    buf[0] = '\0';
+    for (size_t i = 0; i < m && o < n; i++) {
+        int r = snprintf(buf + o, n - o, "%s%s", i == 0 ? "" : i + 1 == m ? " or " : ", ", names[i]);
+        if (r < 0) break;
+        o += (size_t)r;
+    }
+}
+
+/* A delay distribution at v (key `key` under `path`): a number of seconds
+ * (fixed), or a mapping {dist, mean_s, sd_s, min_s, max_s} with exactly the
+ * keys its dist takes. v NULL: *out keeps its default. */
+static int get_dist(walk *w, const ynode *v, const char *path, const char *key, jmd_dist *out)
+{
+    char p[320], kp[352], buf[64];
+    if (!v) return 0;
+    join(p, sizeof p, path, key);
+    if (v->type == JMD__YN_SCALAR && !jmd__scen_is_null(v)) {
+        double x = 0;
+        int rc = get_number(w, v, path, key, R_LATENCY, &x);
+        if (rc) return rc;
+        memset(out, 0, sizeof *out);
+        out->kind = JMD_DIST_FIXED;
+        out->mean = x;
+        return 0;
+    }
+    if (v->type != JMD__YN_MAP)
+        return fail_type(w, v, p, "a number of seconds or a mapping with the key \"dist\"");
+    const ynode *d[D_NKEYS];
+    int rc = check_keys(w, v, p, "a mapping (a distribution)", dist_keys, D_NKEYS, d);
+    if (rc) return rc;
+    int kind = 0;
+    if ((rc = get_enum(w, d[D_DIST], p, "dist", dist_names, 4, &kind))) return rc;
+    for (int k = D_MEAN; k < D_NKEYS; k++) {
+        int takes = (dist_takes[kind] >> k) & 1u;
+        join(kp, sizeof kp, p, dist_keys[k].key);
+        if (d[k] && !takes) {
+            dists_taking(k, buf, sizeof buf);
+            return jmd__scen_fail(&w->c, d[k], kp, "applies only to dist %s, found dist %s", buf,
+                                  dist_names[kind]);
+        }
+        if (!d[k] && takes)
+            return jmd__scen_fail(&w->c, v, p, "missing required key \"%s\" for dist %s",
+                                  dist_keys[k].key, dist_names[kind]);
+    }
+    jmd_dist r;
+    memset(&r, 0, sizeof r);
+    r.kind = (jmd_dist_kind)kind;
+    nrange rmean = kind == JMD_DIST_FIXED ? R_LATENCY : R_LATENCY_POS;
+    if ((rc = get_number(w, d[D_MEAN], p, "mean_s", rmean, &r.mean)) ||
+        (rc = get_number(w, d[D_SD], p, "sd_s", R_LATENCY, &r.sd)) ||
+        (rc = get_number(w, d[D_MIN], p, "min_s", R_LATENCY, &r.min)))
+        return rc;
+    if (kind == JMD_DIST_UNIFORM) {
+        nrange rmax = {r.min, R_LATENCY.hi, 0, 0};
+        if ((rc = get_number(w, d[D_MAX], p, "max_s", rmax, &r.max))) return rc;
+        r.mean = 0.5 * (r.min + r.max);
+    }
+    *out = r;
+    return 0;
+}
 
 /* ---- polygons ------------------------------------------------------------- */
 
@@ -609,9 +693,9 @@ static const keyspec asset_keys[A_NKEYS] = {
     {"name", 1}, {"lat_deg", 1}, {"lon_deg", 1}, {"value", 0}, {"lethal_radius_km", 0},
 };
 
-enum { P_NAME, P_TERRITORY, P_SECTOR, P_ASSETS, P_NKEYS };
+enum { P_NAME, P_TERRITORY, P_SECTOR, P_ASSETS, P_LATENCY, P_NKEYS };
 static const keyspec party_keys[P_NKEYS] = {
-    {"name", 1}, {"territory", 0}, {"sector", 0}, {"assets", 0}};
+    {"name", 1}, {"territory", 0}, {"sector", 0}, {"assets", 0}, {"decision_latency_s", 0}};
 
 static int read_asset(walk *w, const ynode *m, const char *path, int owner)
 {
@@ -670,7 +754,11 @@ static int read_parties(walk *w, const ynode *list)
     w->party_at = xcalloc(n, sizeof *w->party_at);
     s->assets = xcalloc(nassets, sizeof *s->assets);
     w->asset_at = xcalloc(nassets, sizeof *w->asset_at);
-    if (!s->parties || !w->party_at || !s->assets || !w->asset_at) return JMD_ENOMEM;
+    s->party_latency = xcalloc(n, sizeof *s->party_latency);
+    w->latency_set = xcalloc(n, sizeof *w->latency_set);
+    if (!s->parties || !w->party_at || !s->assets || !w->asset_at || !s->party_latency ||
+        !w->latency_set)
+        return JMD_ENOMEM;
     size_t i = 0;
     for (const ynode *e = list->first; e; e = e->next, i++) {
         char path[64], p[96];
@@ -693,6 +781,9 @@ static int read_parties(walk *w, const ynode *list)
         if ((rc = get_polygons(w, v[P_TERRITORY], p, &pa->territory, &pa->nterritory))) return rc;
         join(p, sizeof p, path, "sector");
         if ((rc = get_polygons(w, v[P_SECTOR], p, &pa->sector, &pa->nsector))) return rc;
+        if ((rc = get_dist(w, v[P_LATENCY], path, "decision_latency_s", &s->party_latency[i])))
+            return rc;
+        w->latency_set[i] = v[P_LATENCY] != NULL;
         size_t na;
         join(p, sizeof p, path, "assets");
         if ((rc = get_seq(w, v[P_ASSETS], p, "a sequence of assets", JMD_SCENARIO_MAX_ASSETS, &na)))
@@ -711,7 +802,7 @@ static int read_parties(walk *w, const ynode *list)
 
 enum { G_MODEL, G_QUORUM, G_VETO, G_TIMEOUT, G_ON_TIMEOUT, G_PREDELEGATE, G_LATENCY, G_NKEYS };
 static const keyspec gov_keys[G_NKEYS] = {
-    {"model", 1},     {"quorum", 0},   {"veto", 0}, {"decision_timeout_s", 0},
+    {"model", 0},     {"quorum", 0},   {"veto", 0}, {"decision_timeout_s", 0},
     {"on_timeout", 0}, {"predelegate_own_territory", 0}, {"decision_latency_s", 0},
 };
 
@@ -724,29 +815,31 @@ const char *jmd_gov_model_name(jmd_gov_model m)
     return model_names[m];
 }
 
+/* The governance block. Every model's knobs are read whatever `model`
+ * says, so one scenario runs under every model (`jmd run --models all`).
+ * Runs after read_parties: the quorum's range and the parties' default
+ * decision latency need them. */
 static int read_governance(walk *w, const ynode *m)
 {
-    jmd_governance *g = &w->s->gov;
+    jmd_scenario *s = w->s;
+    jmd_governance *g = &s->gov;
+    jmd_dist lat;
     memset(g, 0, sizeof *g);
+    memset(&lat, 0, sizeof lat);
+    lat.kind = JMD_DIST_FIXED;
     g->model = JMD_GOV_INDEPENDENT;
     g->quorum = JMD_QUORUM_ALL;
     g->veto = 1;
-    if (!m || jmd__scen_is_null(m)) return 0;
     const ynode *v[G_NKEYS];
-    int rc = check_keys(w, m, "governance", "a mapping (the governance block)", gov_keys, G_NKEYS, v);
-    if (rc) return rc;
+    for (int i = 0; i < G_NKEYS; i++) v[i] = NULL;
+    int rc = 0;
+    if (m && !jmd__scen_is_null(m) &&
+        (rc = check_keys(w, m, "governance", "a mapping (the governance block)", gov_keys,
+                         G_NKEYS, v)))
+        return rc;
     int model = 0;
     if ((rc = get_enum(w, v[G_MODEL], "governance", "model", model_names, 5, &model))) return rc;
     g->model = (jmd_gov_model)model;
-    if (g->model != JMD_GOV_JOINT)
-        for (int i = G_QUORUM; i < G_NKEYS; i++)
-            if (v[i]) {
-                char p[96];
-                join(p, sizeof p, "governance", gov_keys[i].key);
-                return jmd__scen_fail(&w->c, v[i], p,
-                                      "applies only to the joint model, found model %s",
-                                      model_names[model]);
-            }
     const ynode *q = v[G_QUORUM];
     if (q) {
         if (jmd__scen_is(q, "all")) g->quorum = JMD_QUORUM_ALL;
@@ -761,7 +854,7 @@ static int read_governance(walk *w, const ynode *m)
                 return jmd__scen_fail(&w->c, q, "governance.quorum",
                                       "expected all, majority or a number of parties, found %s",
                                       jmd__scen_found(q, buf, sizeof buf));
-            if ((rc = get_int(w, q, "governance", "quorum", 1, (long)w->s->nparties, &k)))
+            if ((rc = get_int(w, q, "governance", "quorum", 1, (long)s->nparties, &k)))
                 return rc;
             g->quorum = JMD_QUORUM_K;
             g->quorum_k = (int)k;
@@ -775,10 +868,205 @@ static int read_governance(walk *w, const ynode *m)
                        &g->timeout_proceed)) ||
         (rc = get_bool(w, v[G_PREDELEGATE], "governance", "predelegate_own_territory",
                        &g->predelegate_own)) ||
-        (rc = get_number(w, v[G_LATENCY], "governance", "decision_latency_s", R_LATENCY,
-                         &g->decision_latency)))
+        (rc = get_dist(w, v[G_LATENCY], "governance", "decision_latency_s", &lat)))
         return rc;
+    g->decision_latency = lat.mean;
+    for (size_t i = 0; i < s->nparties; i++)
+        if (!w->latency_set[i]) s->party_latency[i] = lat;
     return 0;
+}
+
+/* ---- links and release policies ----------------------------------------- */
+
+/* Allocates the n * n pair arrays (n >= 1 after read_parties). */
+static int alloc_pairs(walk *w)
+{
+    jmd_scenario *s = w->s;
+    size_t nn = s->nparties * s->nparties;
+    s->links = xcalloc(nn, sizeof *s->links);
+    s->release = xcalloc(nn, sizeof *s->release);
+    s->release_set = xcalloc(nn, sizeof *s->release_set);
+    return s->links && s->release && s->release_set ? 0 : JMD_ENOMEM;
+}
+
+/* The from/to/both_ways part of a `links` or `release` entry: *from, *to
+ * (party indices, distinct) and the pair(s) not listed before; at[] holds
+ * the entry that first listed each pair (n * n). */
+static int read_pair(walk *w, const ynode *e, const char *path, const ynode *vfrom,
+                     const ynode *vto, const ynode *vboth, const ynode **at, const char *what,
+                     int *from, int *to, int *both)
+{
+    jmd_scenario *s = w->s;
+    char p[320];
+    int rc;
+    *both = 0;
+    if ((rc = get_ref(w, vfrom, path, "from", "party", s->parties, sizeof(jmd_party), s->nparties,
+                      from)) ||
+        (rc = get_ref(w, vto, path, "to", "party", s->parties, sizeof(jmd_party), s->nparties, to)) ||
+        (rc = get_bool(w, vboth, path, "both_ways", both)))
+        return rc;
+    if (*from == *to) {
+        join(p, sizeof p, path, "to");
+        return jmd__scen_fail(&w->c, vto, p, "expected a party other than from (\"%s\"), found \"%s\"",
+                              s->parties[*from].name, s->parties[*to].name);
+    }
+    size_t n = s->nparties;
+    for (int dir = 0; dir <= *both; dir++) {
+        int a = dir ? *to : *from, b = dir ? *from : *to;
+        const ynode *first = at[(size_t)a * n + (size_t)b];
+        if (first)
+            return jmd__scen_fail(&w->c, e, path, "duplicate %s \"%s\" -> \"%s\" (first at line %d)",
+                                  what, s->parties[a].name, s->parties[b].name, first->line + 1);
+        at[(size_t)a * n + (size_t)b] = e;
+    }
+    return 0;
+}
+
+enum { L_FROM, L_TO, L_LATENCY, L_LOSS, L_BOTH, L_NKEYS };
+static const keyspec link_keys[L_NKEYS] = {
+    {"from", 1}, {"to", 1}, {"latency_s", 0}, {"loss", 0}, {"both_ways", 0}};
+static const keyspec link_default_keys[2] = {{"latency_s", 0}, {"loss", 0}};
+
+/* `link_default` then `links`: every pair gets the default, listed pairs
+ * their own values (keys an entry leaves out come from the default). */
+static int read_links(walk *w, const ynode *deflt, const ynode *list)
+{
+    jmd_scenario *s = w->s;
+    size_t n = s->nparties, cnt;
+    jmd_link d = {0.5, 0};
+    int rc;
+    if (deflt && !jmd__scen_is_null(deflt)) {
+        const ynode *v[2];
+        if ((rc = check_keys(w, deflt, "link_default", "a mapping (the default link)",
+                             link_default_keys, 2, v)) ||
+            (rc = get_number(w, v[0], "link_default", "latency_s", R_LATENCY, &d.latency)) ||
+            (rc = get_number(w, v[1], "link_default", "loss", R_LOSS, &d.loss)))
+            return rc;
+    }
+    for (size_t a = 0; a < n; a++)
+        for (size_t b = 0; b < n; b++)
+            if (a != b) s->links[a * n + b] = d;
+    if ((rc = get_seq(w, list, "links", "a sequence of links", JMD_SCENARIO_MAX_PAIRS, &cnt)) ||
+        cnt == 0)
+        return rc;
+    const ynode **at = xcalloc(n * n, sizeof *at);
+    if (!at) return JMD_ENOMEM;
+    size_t i = 0;
+    for (const ynode *e = list->first; e && rc == 0; e = e->next, i++) {
+        char path[64];
+        const ynode *v[L_NKEYS];
+        int from, to, both;
+        jmd_link l = d;
+        idx(path, sizeof path, "links", i);
+        if ((rc = check_keys(w, e, path, "a mapping (a link)", link_keys, L_NKEYS, v)) ||
+            (rc = read_pair(w, e, path, v[L_FROM], v[L_TO], v[L_BOTH], at, "link", &from, &to,
+                            &both)) ||
+            (rc = get_number(w, v[L_LATENCY], path, "latency_s", R_LATENCY, &l.latency)) ||
+            (rc = get_number(w, v[L_LOSS], path, "loss", R_LOSS, &l.loss)))
+            break;
+        s->links[(size_t)from * n + (size_t)to] = l;
+        if (both) s->links[(size_t)to * n + (size_t)from] = l;
+    }
+    free(at);
+    return rc;
+}
+
+/* Release kinds by name, in the order of jmd_msg_kind from LAUNCH_WARNING;
+ * records of 16 bytes so that get_ref can look them up. */
+static const char kind_names[6][16] = {"launch-warning", "track",        "proposal",
+                                       "vote",           "launch-order", "outcome"};
+static const jmd_msg_kind kind_values[6] = {JMD_MSG_LAUNCH_WARNING, JMD_MSG_TRACK,
+                                            JMD_MSG_PROPOSAL,       JMD_MSG_VOTE,
+                                            JMD_MSG_LAUNCH_ORDER,   JMD_MSG_OUTCOME};
+
+enum { RL_FROM, RL_TO, RL_KINDS, RL_PRECISION, RL_DELAY, RL_BOTH, RL_NKEYS };
+static const keyspec release_keys[RL_NKEYS] = {
+    {"from", 1},         {"to", 1},     {"kinds", 1},
+    {"precision_km", 0}, {"delay_s", 0}, {"both_ways", 0}};
+static const keyspec release_default_keys[3] = {
+    {"kinds", 1}, {"precision_km", 0}, {"delay_s", 0}};
+
+/* kinds, precision_km, delay_s of a release entry into *out. */
+static int read_policy(walk *w, const char *path, const ynode *kinds, const ynode *prec,
+                       const ynode *delay, jmd_release_policy *out)
+{
+    char p[320], kp[352];
+    size_t cnt;
+    int rc;
+    double prec_km = 0;
+    memset(out, 0, sizeof *out);
+    join(p, sizeof p, path, "kinds");
+    if (kinds && jmd__scen_is_null(kinds))
+        return fail_type(w, kinds, p, "a sequence of message kinds (launch-warning, track, "
+                                      "proposal, vote, launch-order, outcome)");
+    if ((rc = get_seq(w, kinds, p, "a sequence of message kinds (launch-warning, track, proposal, "
+                      "vote, launch-order, outcome)", 6, &cnt)))
+        return rc;
+    size_t i = 0;
+    for (const ynode *k = cnt ? kinds->first : NULL; k; k = k->next, i++) {
+        int ki = 0;
+        idx(kp, sizeof kp, p, i);
+        if ((rc = get_ref(w, k, "", kp, "message kind", kind_names, sizeof kind_names[0], 6, &ki)))
+            return rc;
+        unsigned bit = JMD_MSG_BIT(kind_values[ki]);
+        if (out->kinds & bit)
+            return jmd__scen_fail(&w->c, k, kp, "duplicate message kind \"%s\"", kind_names[ki]);
+        out->kinds |= bit;
+    }
+    if ((rc = get_number(w, prec, path, "precision_km", R_PRECISION_KM, &prec_km)) ||
+        (rc = get_number(w, delay, path, "delay_s", R_LATENCY, &out->delay)))
+        return rc;
+    out->precision = prec_km * 1e3;
+    return 0;
+}
+
+/* `release_default` then `release`: pairs set by either get release_set. */
+static int read_release(walk *w, const ynode *deflt, const ynode *list)
+{
+    jmd_scenario *s = w->s;
+    size_t n = s->nparties, cnt;
+    int rc;
+    if (deflt && !jmd__scen_is_null(deflt)) {
+        const ynode *v[3];
+        jmd_release_policy d;
+        if ((rc = check_keys(w, deflt, "release_default", "a mapping (the default release policy)",
+                             release_default_keys, 3, v)) ||
+            (rc = read_policy(w, "release_default", v[0], v[1], v[2], &d)))
+            return rc;
+        for (size_t a = 0; a < n; a++)
+            for (size_t b = 0; b < n; b++)
+                if (a != b) {
+                    s->release[a * n + b] = d;
+                    s->release_set[a * n + b] = 1;
+                }
+    }
+    if ((rc = get_seq(w, list, "release", "a sequence of release policies", JMD_SCENARIO_MAX_PAIRS,
+                      &cnt)) ||
+        cnt == 0)
+        return rc;
+    const ynode **at = xcalloc(n * n, sizeof *at);
+    if (!at) return JMD_ENOMEM;
+    size_t i = 0;
+    for (const ynode *e = list->first; e && rc == 0; e = e->next, i++) {
+        char path[64];
+        const ynode *v[RL_NKEYS];
+        int from, to, both;
+        jmd_release_policy r;
+        idx(path, sizeof path, "release", i);
+        if ((rc = check_keys(w, e, path, "a mapping (a release policy)", release_keys, RL_NKEYS,
+                             v)) ||
+            (rc = read_pair(w, e, path, v[RL_FROM], v[RL_TO], v[RL_BOTH], at, "release policy",
+                            &from, &to, &both)) ||
+            (rc = read_policy(w, path, v[RL_KINDS], v[RL_PRECISION], v[RL_DELAY], &r)))
+            break;
+        for (int dir = 0; dir <= both; dir++) {
+            size_t k = dir ? (size_t)to * n + (size_t)from : (size_t)from * n + (size_t)to;
+            s->release[k] = r;
+            s->release_set[k] = 1;
+        }
+    }
+    free(at);
+    return rc;
 }
 
 /* ---- sensors ---------------------------------------------------------------- */
@@ -1241,12 +1529,14 @@ static int read_threats(walk *w, const ynode *list)
 
 enum {
     K_NAME, K_DESC, K_EPOCH, K_DURATION, K_STEP, K_SEED, K_BUILTIN, K_INCLUDE, K_CATALOGUE,
-    K_GOVERNANCE, K_PARTIES, K_SENSORS, K_SITES, K_THREATS, K_NKEYS
+    K_GOVERNANCE, K_LINKS, K_LINK_DEFAULT, K_RELEASE, K_RELEASE_DEFAULT, K_PARTIES, K_SENSORS,
+    K_SITES, K_THREATS, K_NKEYS
 };
 static const keyspec top_keys[K_NKEYS] = {
     {"name", 0},      {"description", 0}, {"epoch", 0},      {"duration_s", 1},
     {"step_s", 0},    {"seed", 0},        {"builtin_catalogue", 0}, {"include", 0},
-    {"catalogue", 0}, {"governance", 0},  {"parties", 1},    {"sensors", 0},
+    {"catalogue", 0}, {"governance", 0},  {"links", 0},      {"link_default", 0},
+    {"release", 0},   {"release_default", 0}, {"parties", 1},  {"sensors", 0},
     {"sites", 0},     {"threats", 0},
 };
 
@@ -1317,6 +1607,8 @@ static int read_root(walk *w, const ynode *root)
                               s->step);
     if ((rc = read_catalogue(w, v[K_BUILTIN], v[K_INCLUDE], v[K_CATALOGUE])) ||
         (rc = read_parties(w, v[K_PARTIES])) || (rc = read_governance(w, v[K_GOVERNANCE])) ||
+        (rc = alloc_pairs(w)) || (rc = read_links(w, v[K_LINK_DEFAULT], v[K_LINKS])) ||
+        (rc = read_release(w, v[K_RELEASE_DEFAULT], v[K_RELEASE])) ||
         (rc = read_sensors(w, v[K_SENSORS])) || (rc = read_sites(w, v[K_SITES])) ||
         (rc = read_threats(w, v[K_THREATS])))
         return rc;
@@ -1344,6 +1636,10 @@ void jmd_scenario_free(jmd_scenario *s)
     free(s->irsats);
     free(s->sites);
     free(s->threats);
+    free(s->party_latency);
+    free(s->links);
+    free(s->release);
+    free(s->release_set);
     jmd_catalogue_free(&s->cat);
     free(s);
 }
@@ -1368,7 +1664,7 @@ int jmd_scenario_parse(const char *text, size_t len, const char *name, const cha
         jmd__scen_set_err(err, errlen, "%s: out of memory", name);
         return JMD_ENOMEM;
     }
-    walk w = {{name, err, errlen}, s, text ? text : "", len, base_dir, 0, NULL, NULL};
+    walk w = {{name, err, errlen}, s, text ? text : "", len, base_dir, 0, NULL, NULL, NULL};
     jmd__arena a = {NULL};
     jmd__ynode *root = NULL;
     int rc = jmd__scen_tree(&w.c, w.text, len, &a, &root);
@@ -1376,6 +1672,7 @@ int jmd_scenario_parse(const char *text, size_t len, const char *name, const cha
     if (rc == JMD_ENOMEM) jmd__scen_set_err(err, errlen, "%s: out of memory", name);
     free(w.asset_at);
     free(w.party_at);
+    free(w.latency_set);
     jmd__scen_arena_free(&a);
     if (rc) {
         jmd_scenario_free(s);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jmd/exchange.h"
 #include "jmd/geo.h"
 #include "jmd/rng.h"
 #include "jmd/sim.h"
@@ -33,6 +34,8 @@ typedef struct {
     int site, party, shot_id, threat; /* threat: the truth threat the order's track followed (-1) */
     long track_id;
     int resolved;
+    int foreign, consent;             /* the order relied on partner data / consent */
+    double lat, lon, alt;             /* the planned intercept point */
 } shot;
 
 typedef struct {
@@ -50,6 +53,10 @@ typedef struct {
 typedef struct {
     const jmd_scenario *sc;
     const jmd_sim_opts *o;
+    jmd_gov_model model;
+    jmd_bus *bus;
+    int *kill_foreign, *kill_consent; /* [nthreats] of the round that killed it */
+    size_t meas_msg_bytes;            /* encoded size of one shared measurement (joint) */
     jmd_sim_result *res;
     jmd_trajectory *tr;
     double *t_impact;
@@ -228,10 +235,13 @@ static int resolve_intercept(world *w, shot *s)
      * within the divert basket is the one it can hit. */
     int rc = jmd_party_track_position(w->nodes[s->party], s->track_id, s->t_intercept, aim);
     if (rc != 0) {
-        /* Track lost: the round flies to the planned point. */
+        /* The node no longer holds the track (out of its radars' cover):
+         * the round flies to the planned intercept point on the prediction
+         * it was launched on. */
         double e[3];
-        (void)e;
-        aim[0] = aim[1] = aim[2] = NAN;
+        if (jmd_geo_to_ecef(s->lat, s->lon, s->alt, e) != 0 ||
+            jmd_geo_ecef_to_eci(s->t_intercept, e, aim) != 0)
+            aim[0] = aim[1] = aim[2] = NAN;
     }
     int best = -1;
     double best_d = INFINITY;
@@ -292,6 +302,8 @@ static int resolve_intercept(world *w, shot *s)
         r->t_end = s->t_intercept;
         r->lat = lat, r->lon = lon, r->alt = h;
         r->killer_site = s->site;
+        w->kill_foreign[best] = s->foreign;
+        w->kill_consent[best] = s->consent;
         w->res->intercepted++;
     } else {
         w->res->site_wasted[s->site]++;
@@ -420,6 +432,19 @@ static int do_radars(world *w, double t)
         w->res->measurements += (long)n;
         int rc = jmd_party_scan(w->nodes[rd->owner], (int)k, t, w->scan, n);
         if (rc != 0 && rc != JMD_EINVAL) return rc;
+        if (w->model == JMD_GOV_JOINT) {
+            /* One picture from every party's radars: each scan goes to every
+             * node (a replicated data fusion centre); the traffic is counted
+             * as the measurements each party sends to each other. */
+            size_t np = sc->nparties;
+            for (size_t q = 0; q < np; q++) {
+                if ((int)q == rd->owner) continue;
+                rc = jmd_party_scan(w->nodes[q], (int)k, t, w->scan, n);
+                if (rc != 0 && rc != JMD_EINVAL) return rc;
+                w->res->msgs[(size_t)rd->owner * np + q] += (long)n;
+                w->res->bytes[(size_t)rd->owner * np + q] += (long)(n * w->meas_msg_bytes);
+            }
+        }
     }
     return 0;
 }
@@ -466,8 +491,13 @@ static int party_steps(world *w, double t)
             if ((rc = grow((void **)&w->shots, &w->capshots, w->nshots + 1, sizeof *w->shots)))
                 return rc;
             int th = truth_of_track(w, (int)p, e->track_id);
-            w->shots[w->nshots++] = (shot){e->t_launch, e->t_intercept, e->site, (int)p,
-                                           orders[i].shot_id, th, e->track_id, 0};
+            w->shots[w->nshots++] = (shot){e->t_launch,           e->t_intercept,
+                                           e->site,               (int)p,
+                                           orders[i].shot_id,     th,
+                                           e->track_id,           0,
+                                           orders[i].foreign_data, orders[i].consent,
+                                           e->lat,                e->lon,
+                                           e->alt};
             w->res->site_fired[e->site]++;
             w->res->fired++;
             if (th >= 0) {
@@ -489,6 +519,73 @@ static int party_steps(world *w, double t)
         }
     }
     return 0;
+}
+
+typedef struct {
+    world *w;
+    int party;
+    int rc;
+} deliver_ctx;
+
+static void on_message(void *ctx, const jmd_msg *m, double t_deliver)
+{
+    deliver_ctx *d = ctx;
+    int rc = jmd_party_receive(d->w->nodes[d->party], m, t_deliver);
+    if (rc != 0 && d->rc == 0) d->rc = rc;
+}
+
+/* Messages due by t, to every node in party order. */
+static int deliver(world *w, double t)
+{
+    if (!w->bus) return 0;
+    for (size_t p = 0; p < w->sc->nparties; p++) {
+        deliver_ctx d = {w, (int)p, 0};
+        int rc = jmd_bus_poll(w->bus, (int)p, t, 0, on_message, &d, NULL);
+        if (rc != 0) return rc;
+        if (d.rc != 0 && d.rc != JMD_EINVAL) return d.rc;
+    }
+    return 0;
+}
+
+/* What each node wants sent, onto the bus. */
+static int flush(world *w, double t)
+{
+    if (!w->bus) return 0;
+    for (size_t p = 0; p < w->sc->nparties; p++) {
+        const jmd_party_out *out;
+        size_t n;
+        jmd_party_outbox(w->nodes[p], &out, &n);
+        for (size_t i = 0; i < n; i++) {
+            jmd_msg m = out[i].m;
+            m.sender = (int)p;
+            m.t = t;
+            int rc = jmd_bus_send(w->bus, (int)p, out[i].to, &m, t, out[i].delay, NULL);
+            if (rc == JMD_ENOMEM) return rc;
+        }
+    }
+    return 0;
+}
+
+/* Messages and bytes per pair, and each node's part in the decisions. */
+static void account_exchange(world *w)
+{
+    size_t np = w->sc->nparties;
+    for (size_t a = 0; a < np && w->bus; a++)
+        for (size_t b = 0; b < np; b++) {
+            jmd_bus_counts c;
+            if (a == b || jmd_bus_stats(w->bus, (int)a, (int)b, JMD_BUS_ANY, &c) != 0) continue;
+            w->res->msgs[a * np + b] += (long)c.sent;
+            w->res->bytes[a * np + b] += (long)c.bytes_sent;
+        }
+    for (size_t p = 0; p < np; p++) {
+        jmd_party_stats st;
+        jmd_party_stats_get(w->nodes[p], &st);
+        jmd_sim_party *ps = &w->res->party[p];
+        ps->proposals = st.proposals;
+        ps->approvals = st.approvals;
+        ps->vetoes = st.vetoes;
+        ps->timeouts = st.timeouts;
+    }
 }
 
 /* Which parties each threat threatened (its aim point within the lethal
@@ -516,6 +613,8 @@ static void account_parties(world *w)
             ps->defended++;
             int killer = w->res->threats[i].killer_site;
             if (killer >= 0 && sc->sites[killer].owner != (int)p) ps->relied_interceptor++;
+            if (w->kill_foreign[i]) ps->relied_data++;
+            if (w->kill_consent[i]) ps->relied_consent++;
         }
     }
 }
@@ -540,6 +639,9 @@ static void world_free(world *w)
         for (size_t i = 0; i < w->sc->nthreats; i++) jmd_trajectory_free(&w->tr[i]);
     if (w->nodes)
         for (size_t p = 0; p < w->sc->nparties; p++) jmd_party_free(w->nodes[p]);
+    jmd_bus_destroy(w->bus);
+    free(w->kill_foreign);
+    free(w->kill_consent);
     free(w->tr);
     free(w->t_impact);
     free(w->alive);
@@ -599,8 +701,26 @@ int jmd_sim_run(const jmd_scenario *sc, uint64_t seed, const jmd_sim_opts *opts,
         !(w.irsat_rng = calloc(sc->nirsats ? sc->nirsats : 1, sizeof(jmd_rng))) ||
         !(w.kill_rng = calloc(nt ? nt : 1, sizeof(jmd_rng))) ||
         !(w.next_look = calloc(sc->nradars ? sc->nradars : 1, sizeof(double))) ||
-        !(w.detected = calloc((np ? np : 1) * (nt ? nt : 1), 1)))
+        !(w.detected = calloc((np ? np : 1) * (nt ? nt : 1), 1)) ||
+        !(w.kill_foreign = calloc(nt ? nt : 1, sizeof(int))) ||
+        !(w.kill_consent = calloc(nt ? nt : 1, sizeof(int))))
         goto fail;
+    w.model = opts->model >= 0 ? (jmd_gov_model)opts->model : sc->gov.model;
+    if ((int)w.model < 0 || (int)w.model >= JMD_GOV_NMODELS) {
+        rc = JMD_EINVAL;
+        snprintf(err, errlen, "unknown governance model %d", (int)w.model);
+        goto fail;
+    }
+    if (np > 0 && (rc = jmd_bus_inproc_create((int)np, sc->links, seed, &w.bus)) != 0) {
+        snprintf(err, errlen, "message bus cannot start: %s", jmd_strerror(rc));
+        goto fail;
+    }
+    {
+        jmd_msg mm;
+        memset(&mm, 0, sizeof mm);
+        mm.kind = JMD_MSG_MEASUREMENT;
+        w.meas_msg_bytes = jmd_msg_encoded_size(&mm);
+    }
     /* Streams are keyed by component name (and threat index), so that the
      * same seed gives the same draws whatever else the scenario holds, and
      * the same draws in every governance model (common random numbers). */
@@ -618,7 +738,7 @@ int jmd_sim_run(const jmd_scenario *sc, uint64_t seed, const jmd_sim_opts *opts,
         jmd_rng_init(&w.kill_rng[i], seed, key, 0);
     }
     for (size_t p = 0; p < np; p++)
-        if ((rc = jmd_party_create(sc, (int)p, &opts->party, &w.nodes[p])) != 0) {
+        if ((rc = jmd_party_create(sc, (int)p, w.model, seed, &opts->party, &w.nodes[p])) != 0) {
             snprintf(err, errlen, "party \"%s\": node cannot start: %s", sc->parties[p].name,
                      jmd_strerror(rc));
             goto fail;
@@ -668,6 +788,9 @@ int jmd_sim_run(const jmd_scenario *sc, uint64_t seed, const jmd_sim_opts *opts,
             if (r->done || r->r.t > t) continue;
             r->done = 1;
             if ((rc = jmd_party_cue(w.nodes[r->party], &r->r)) != 0) goto fail;
+            for (size_t q = 0; w.model == JMD_GOV_JOINT && q < np; q++)
+                if ((int)q != r->party && (rc = jmd_party_cue(w.nodes[q], &r->r)) != 0)
+                    goto fail;
             jmd_sim_threat *tr = &res->threats[r->r.truth];
             if (isnan(tr->t_warning)) tr->t_warning = t;
             ev_begin(&w, t, "launch_report");
@@ -679,9 +802,11 @@ int jmd_sim_run(const jmd_scenario *sc, uint64_t seed, const jmd_sim_opts *opts,
             ev_num(&w, "azimuth_deg", "%.2f", r->r.azimuth / DEG);
             ev_end(&w);
         }
+        if ((rc = deliver(&w, t)) != 0) goto fail;
         if ((rc = do_radars(&w, t)) != 0) goto fail;
         if ((rc = announce_tracks(&w, t)) != 0) goto fail;
         if ((rc = party_steps(&w, t)) != 0) goto fail;
+        if ((rc = flush(&w, t)) != 0) goto fail;
         if (w.io_error) {
             rc = JMD_EIO;
             snprintf(err, errlen, "writing events failed");
@@ -690,6 +815,7 @@ int jmd_sim_run(const jmd_scenario *sc, uint64_t seed, const jmd_sim_opts *opts,
         t_prev = t;
     }
     account_parties(&w);
+    account_exchange(&w);
     for (size_t i = 0; i < nt; i++)
         if (res->threats[i].fate == JMD_FATE_NONE)
             res->threats[i].fate = sc->threats[i].t_launch <= sc->duration ? JMD_FATE_IN_FLIGHT
