@@ -48,6 +48,7 @@ typedef struct {
     int asset;           /* the most threatened asset (any party's), -1 */
     int warned;          /* a launch warning was sent for it */
     double t_sent;       /* last release of the own track */
+    double imp_lat, imp_lon; /* the previous evaluation's predicted impact (NAN: none) */
     double t_refused;    /* last refusal of a proposal for it */
     int seen;
     jmd_trajectory pred; /* the last predicted trajectory (owned) */
@@ -504,6 +505,7 @@ static slot_t *slot_for(jmd_party_node *p, int key)
     s->remote = -1;
     s->asset = -1;
     s->t_eval = s->t_data = s->t_sent = s->t_refused = -INFINITY;
+    s->imp_lat = s->imp_lon = NAN;
     return s;
 }
 
@@ -639,8 +641,18 @@ static int evaluate(jmd_party_node *p, const jmd_track_est *est, slot_t *slot, d
     }
     /* Fire-control quality: a prediction whose impact ellipse is wider than
      * max_ellipse is not handed to the planner (rounds would be aimed at
-     * the wrong point); the track keeps improving and is evaluated again. */
-    if (p->battle && slot->pred.n >= 2 && imp.semi_major <= p->opts.max_ellipse) {
+     * the wrong point), nor one that moved by more than that since the
+     * previous evaluation (a covariance can be too confident, as in boost
+     * or for a partner's track propagated without its tracker's process
+     * noise); the picture keeps improving and is evaluated again. */
+    double moved = INFINITY, s12m, a1, a2;
+    if (isfinite(slot->imp_lat) &&
+        jmd_geo_inverse(slot->imp_lat, slot->imp_lon, imp.lat, imp.lon, &s12m, &a1, &a2) == 0)
+        moved = s12m;
+    slot->imp_lat = imp.lat;
+    slot->imp_lon = imp.lon;
+    if (p->battle && slot->pred.n >= 2 && imp.semi_major <= p->opts.max_ellipse &&
+        moved <= p->opts.max_ellipse) {
         rc = jmd_battle_threat(p->battle, slot->key, &slot->pred, value);
         if (rc == 0) slot->registered = 1;
     }
