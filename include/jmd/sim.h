@@ -88,6 +88,7 @@ typedef struct {
     int *party_assets_hit;      /* [nparties] */
     jmd_sim_party *party;       /* [nparties] */
     long *msgs, *bytes;         /* [nparties * nparties]: messages and bytes sent from row to column */
+    long msgs_by_kind[JMD_MSG_KIND_MAX + 1]; /* messages sent over the bus, by jmd_msg_kind */
     long measurements;          /* radar detections made (incl. false alarms) */
     long events;                /* event lines written */
     int intercepted, leaked, fired, wasted;

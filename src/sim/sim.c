@@ -577,6 +577,11 @@ static void account_exchange(world *w)
             w->res->msgs[a * np + b] += (long)c.sent;
             w->res->bytes[a * np + b] += (long)c.bytes_sent;
         }
+    for (int k = 1; k <= JMD_MSG_KIND_MAX && w->bus; k++) {
+        jmd_bus_counts c;
+        if (jmd_bus_stats(w->bus, JMD_BUS_ANY, JMD_BUS_ANY, k, &c) == 0)
+            w->res->msgs_by_kind[k] = (long)c.sent;
+    }
     for (size_t p = 0; p < np; p++) {
         jmd_party_stats st;
         jmd_party_stats_get(w->nodes[p], &st);
