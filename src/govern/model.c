@@ -8,6 +8,14 @@
  */
 #include "jmd/govern.h"
 
+const char *jmd_gov_model_name(jmd_gov_model m)
+{
+    static const char *const names[JMD_GOV_NMODELS] = {"independent", "early-warning",
+                                                       "connected", "joint", "sectoral"};
+    if ((int)m < 0 || (int)m >= JMD_GOV_NMODELS) return "unknown";
+    return names[m];
+}
+
 int jmd_govern_needs_consent(jmd_gov_model m)
 {
     return m == JMD_GOV_JOINT;

@@ -809,12 +809,6 @@ static const keyspec gov_keys[G_NKEYS] = {
 static const char *const model_names[] = {"independent", "early-warning", "connected", "joint",
                                           "sectoral"};
 
-const char *jmd_gov_model_name(jmd_gov_model m)
-{
-    if ((int)m < 0 || (size_t)m >= sizeof model_names / sizeof model_names[0]) return "unknown";
-    return model_names[m];
-}
-
 /* The governance block. Every model's knobs are read whatever `model`
  * says, so one scenario runs under every model (`jmd run --models all`).
  * Runs after read_parties: the quorum's range and the parties' default
