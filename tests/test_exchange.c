@@ -18,7 +18,8 @@ static jmd_link *links_uniform(int n, double latency, double loss)
 {
     jmd_link *l = calloc((size_t)(n * n), sizeof *l);
     assert_non_null(l);
-    for (int i = 0; i < n * n; i++) l[i] = (jmd_link){latency, loss};
+    for (int i = 0; i < n * n; i++)
+        l[i] = (jmd_link){latency, loss};
     return l;
 }
 
@@ -76,7 +77,8 @@ static void test_latency_and_delay(void **state)
     /* not before 10 + 0.5 + 0.25 */
     assert_int_equal(jmd_bus_poll_array(bus, 1, 10.7499, out, td, 4, &n), 0);
     assert_int_equal(n, 0);
-    assert_int_equal(jmd_bus_poll_array(bus, 0, 100.0, out, td, 4, &n), 0); /* not the sender's */
+    assert_int_equal(jmd_bus_poll_array(bus, 0, 100.0, out, td, 4, &n),
+                     0); /* not the sender's */
     assert_int_equal(n, 0);
     assert_int_equal(jmd_bus_poll_array(bus, 1, 10.75, out, td, 4, &n), 0);
     assert_int_equal(n, 1);
@@ -97,8 +99,8 @@ static void test_latency_and_delay(void **state)
 static void test_per_pair_latency(void **state)
 {
     (void)state;
-    jmd_link l[9] = {{0, 0}, {1.0, 0}, {2.0, 0}, {3.0, 0}, {0, 0}, {4.0, 0},
-                     {5.0, 0}, {6.0, 0}, {0, 0}};
+    jmd_link l[9] = {{0, 0},   {1.0, 0}, {2.0, 0}, {3.0, 0}, {0, 0},
+                     {4.0, 0}, {5.0, 0}, {6.0, 0}, {0, 0}};
     jmd_bus *bus;
     assert_int_equal(jmd_bus_inproc_create(3, l, 1, &bus), 0);
     jmd_msg m = vote(1);
@@ -144,7 +146,8 @@ static void test_delivery_order(void **state)
         assert_true(g.t[k] == tw[k]);
     }
     /* poll with a limit leaves the rest for the next poll, in order */
-    for (int k = 0; k < 3; k++) jmd_bus_send(bus, 1, 0, &m, 30.0, (double)k, NULL);
+    for (int k = 0; k < 3; k++)
+        jmd_bus_send(bus, 1, 0, &m, 30.0, (double)k, NULL);
     jmd_msg out[2];
     size_t n;
     assert_int_equal(jmd_bus_poll_array(bus, 0, 40.0, out, NULL, 2, &n), 0);
@@ -177,7 +180,8 @@ static uint8_t *loss_pattern(uint64_t seed, double loss, int n, int interleave, 
     size_t k;
     do {
         assert_int_equal(jmd_bus_poll_array(bus, 1, 1e12, out, NULL, 64, &k), 0);
-        for (size_t j = 0; j < k; j++) arrived[out[j].u.outcome.shot_id] = 1;
+        for (size_t j = 0; j < k; j++)
+            arrived[out[j].u.outcome.shot_id] = 1;
     } while (k);
     jmd_bus_counts c;
     assert_int_equal(jmd_bus_stats(bus, 0, 1, JMD_BUS_ANY, &c), 0);
@@ -223,13 +227,17 @@ static void test_stats_exact(void **state)
     uint64_t sv = jmd_msg_encoded_size(&v), so = jmd_msg_encoded_size(&o);
     assert_int_equal(sv, 44);
     assert_int_equal(so, 53);
-    for (int i = 0; i < 3; i++) assert_int_equal(jmd_bus_send(bus, 0, 1, &v, 0, 0, NULL), 0);
-    for (int i = 0; i < 2; i++) assert_int_equal(jmd_bus_send(bus, 0, 1, &o, 0, 5, NULL), 0);
-    for (int i = 0; i < 4; i++) assert_int_equal(jmd_bus_send(bus, 0, 2, &o, 0, 0, NULL), 0);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(jmd_bus_send(bus, 0, 1, &v, 0, 0, NULL), 0);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(jmd_bus_send(bus, 0, 1, &o, 0, 5, NULL), 0);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(jmd_bus_send(bus, 0, 2, &o, 0, 0, NULL), 0);
     assert_int_equal(jmd_bus_send(bus, 2, 1, &v, 0, 0, NULL), 0);
     size_t n;
     got g = {0};
-    assert_int_equal(jmd_bus_poll(bus, 1, 2.0, 0, collect, &g, &n), 0); /* outcomes still in flight */
+    assert_int_equal(jmd_bus_poll(bus, 1, 2.0, 0, collect, &g, &n),
+                     0); /* outcomes still in flight */
     assert_int_equal(n, 4);
     jmd_bus_counts c;
     assert_int_equal(jmd_bus_stats(bus, 0, 1, JMD_MSG_VOTE, &c), 0);

@@ -21,12 +21,12 @@
 #include "jmd/rng.h"
 
 typedef struct {
-    double t;        /* delivery time */
+    double t; /* delivery time */
     int sender;
     int kind;
     uint64_t seq;
     size_t len;
-    uint8_t *bytes;  /* owned */
+    uint8_t *bytes; /* owned */
 } item;
 
 typedef struct {
@@ -35,12 +35,12 @@ typedef struct {
 } heap;
 
 typedef struct {
-    jmd_bus base;    /* first: a jmd_bus * is an inproc * */
-    jmd_link *links; /* [n*n] */
-    jmd_rng *rng;    /* [n*n], one stream per ordered pair */
-    uint64_t *seq;   /* [n], last sequence number given per sender */
+    jmd_bus base;          /* first: a jmd_bus * is an inproc * */
+    jmd_link *links;       /* [n*n] */
+    jmd_rng *rng;          /* [n*n], one stream per ordered pair */
+    uint64_t *seq;         /* [n], last sequence number given per sender */
     jmd_bus_counts *cells; /* [(from*n + to)*(KIND_MAX+1) + kind] */
-    heap *q;         /* [n], per receiver */
+    heap *q;               /* [n], per receiver */
 } inproc;
 
 #define NK (JMD_MSG_KIND_MAX + 1)
@@ -148,7 +148,8 @@ static int inproc_send(jmd_bus *bus, int from, int to, const jmd_msg *m, double 
     if (seq_out) *seq_out = env.seq;
     return 0;
 nomem:
-    for (int r = 0; r < n; r++) free(copy[r]);
+    for (int r = 0; r < n; r++)
+        free(copy[r]);
     return JMD_ENOMEM;
 }
 
@@ -200,7 +201,8 @@ static int inproc_stats(const jmd_bus *bus, int from, int to, int kind, jmd_bus_
         for (int r = 0; r < n; r++) {
             if (to != JMD_BUS_ANY && r != to) continue;
             for (int k = 1; k <= JMD_MSG_KIND_MAX; k++)
-                if (kind == JMD_BUS_ANY || k == kind) add(out, &b->cells[cell_index(n, f, r, k)]);
+                if (kind == JMD_BUS_ANY || k == kind)
+                    add(out, &b->cells[cell_index(n, f, r, k)]);
         }
     }
     return 0;
@@ -211,7 +213,8 @@ static void inproc_destroy(jmd_bus *bus)
     inproc *b = (inproc *)bus;
     if (b->q)
         for (int r = 0; r < bus->nparties; r++) {
-            for (size_t i = 0; i < b->q[r].n; i++) free(b->q[r].v[i].bytes);
+            for (size_t i = 0; i < b->q[r].n; i++)
+                free(b->q[r].v[i].bytes);
             free(b->q[r].v);
         }
     free(b->q);

@@ -29,10 +29,10 @@ typedef enum { MODE_CHECK, MODE_WRITE, MODE_READ } codec_mode;
 
 typedef struct {
     codec_mode mode;
-    uint8_t *w;          /* MODE_WRITE: the output */
-    const uint8_t *r;    /* MODE_READ: the input */
-    size_t pos;          /* current offset */
-    size_t end;          /* MODE_READ: bytes that may be read (the current limit) */
+    uint8_t *w;       /* MODE_WRITE: the output */
+    const uint8_t *r; /* MODE_READ: the input */
+    size_t pos;       /* current offset */
+    size_t end;       /* MODE_READ: bytes that may be read (the current limit) */
     char *err;
     size_t errlen;
     int failed;
@@ -41,7 +41,8 @@ typedef struct {
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
-static int fail(codec *c, const char *fmt, ...)
+static int
+fail(codec *c, const char *fmt, ...)
 {
     if (!c->failed && c->err && c->errlen) {
         int n = snprintf(c->err, c->errlen, "byte %zu: ", c->pos);
@@ -73,10 +74,12 @@ static int xfer_uint(codec *c, uint64_t *v, size_t n, const char *name)
 {
     if (need(c, n, name)) return -1;
     if (c->mode == MODE_WRITE) {
-        for (size_t i = 0; i < n; i++) c->w[c->pos + i] = (uint8_t)(*v >> (8 * i));
+        for (size_t i = 0; i < n; i++)
+            c->w[c->pos + i] = (uint8_t)(*v >> (8 * i));
     } else if (c->mode == MODE_READ) {
         uint64_t x = 0;
-        for (size_t i = 0; i < n; i++) x |= (uint64_t)c->r[c->pos + i] << (8 * i);
+        for (size_t i = 0; i < n; i++)
+            x |= (uint64_t)c->r[c->pos + i] << (8 * i);
         *v = x;
     }
     return 0;
@@ -182,9 +185,12 @@ static int f_party(codec *c, int *v, const char *name, int allow_bcast)
 {
     uint64_t x = 0;
     if (c->mode != MODE_READ) {
-        if (allow_bcast && *v == JMD_MSG_BROADCAST) x = 0xFF;
-        else if (*v < 0 || *v > 0xFF) x = 0x100; /* reported below */
-        else x = (uint64_t)*v;
+        if (allow_bcast && *v == JMD_MSG_BROADCAST)
+            x = 0xFF;
+        else if (*v < 0 || *v > 0xFF)
+            x = 0x100; /* reported below */
+        else
+            x = (uint64_t)*v;
     }
     if (x > 0xFF) return fail(c, "%s: expected a party index, found %d", name, *v);
     if (xfer_uint(c, &x, 1, name)) return -1;
@@ -231,8 +237,8 @@ static int p_warning(codec *c, jmd_msg_launch_warning *p)
         f_f64r(c, &p->impact_lat, "impact_lat (no impact flag)", 0.0, 0.0, 0);
         f_f64r(c, &p->impact_lon, "impact_lon (no impact flag)", 0.0, 0.0, 0);
         f_f64r(c, &p->t_impact, "t_impact (no impact flag)", 0.0, 0.0, 0);
-        if (!c->failed && (signbit(p->impact_lat) || signbit(p->impact_lon) ||
-                           signbit(p->t_impact))) {
+        if (!c->failed &&
+            (signbit(p->impact_lat) || signbit(p->impact_lon) || signbit(p->t_impact))) {
             c->pos -= 24;
             return fail(c, "impact fields without the impact flag: expected +0, found -0");
         }
@@ -250,7 +256,8 @@ static int p_track(codec *c, jmd_msg_track *p)
     f_u64(c, &p->track_id, "track_id");
     f_u8(c, &p->status, "status", JMD_MSG_TRACK_DROPPED);
     f_f64(c, &p->t, "t");
-    for (int i = 0; i < 6; i++) f_f64(c, &p->x[i], "x");
+    for (int i = 0; i < 6; i++)
+        f_f64(c, &p->x[i], "x");
     for (int i = 0; i < 6 && !c->failed; i++) {
         for (int j = i; j < 6 && !c->failed; j++) {
             if (c->mode != MODE_READ && j > i) {
@@ -261,8 +268,10 @@ static int p_track(codec *c, jmd_msg_track *p)
                     return fail(c, "P[%d][%d]: expected P[%d][%d] == P[%d][%d] (symmetric)", i,
                                 j, i, j, j, i);
             }
-            if (i == j) f_nonneg(c, &p->P[i][j], "P diagonal");
-            else f_f64(c, &p->P[i][j], "P");
+            if (i == j)
+                f_nonneg(c, &p->P[i][j], "P diagonal");
+            else
+                f_f64(c, &p->P[i][j], "P");
             p->P[j][i] = p->P[i][j];
         }
     }
@@ -347,14 +356,22 @@ static int p_checkpoint(codec *c, jmd_msg_checkpoint *p)
 static int payload(codec *c, jmd_msg *m)
 {
     switch (m->kind) {
-    case JMD_MSG_MEASUREMENT: return p_measurement(c, &m->u.measurement);
-    case JMD_MSG_LAUNCH_WARNING: return p_warning(c, &m->u.warning);
-    case JMD_MSG_TRACK: return p_track(c, &m->u.track);
-    case JMD_MSG_PROPOSAL: return p_proposal(c, &m->u.proposal);
-    case JMD_MSG_VOTE: return p_vote(c, &m->u.vote);
-    case JMD_MSG_LAUNCH_ORDER: return p_order(c, &m->u.order);
-    case JMD_MSG_OUTCOME: return p_outcome(c, &m->u.outcome);
-    case JMD_MSG_CHECKPOINT: return p_checkpoint(c, &m->u.checkpoint);
+    case JMD_MSG_MEASUREMENT:
+        return p_measurement(c, &m->u.measurement);
+    case JMD_MSG_LAUNCH_WARNING:
+        return p_warning(c, &m->u.warning);
+    case JMD_MSG_TRACK:
+        return p_track(c, &m->u.track);
+    case JMD_MSG_PROPOSAL:
+        return p_proposal(c, &m->u.proposal);
+    case JMD_MSG_VOTE:
+        return p_vote(c, &m->u.vote);
+    case JMD_MSG_LAUNCH_ORDER:
+        return p_order(c, &m->u.order);
+    case JMD_MSG_OUTCOME:
+        return p_outcome(c, &m->u.outcome);
+    case JMD_MSG_CHECKPOINT:
+        return p_checkpoint(c, &m->u.checkpoint);
     }
     return fail(c, "kind: expected 1 .. %d, found %d", JMD_MSG_KIND_MAX, (int)m->kind);
 }
@@ -363,7 +380,9 @@ static int auth_trailer(codec *c, jmd_msg_auth *a)
 {
     if (f_u8(c, &a->scheme, "auth scheme", JMD_MSG_AUTH_SIG)) return -1;
     if (f_u8(c, &a->len, "auth length", JMD_MSG_AUTH_MAX)) return -1;
-    unsigned want = a->scheme == JMD_MSG_AUTH_MAC ? 32u : a->scheme == JMD_MSG_AUTH_SIG ? 64u : 0u;
+    unsigned want = a->scheme == JMD_MSG_AUTH_MAC   ? 32u
+                    : a->scheme == JMD_MSG_AUTH_SIG ? 64u
+                                                    : 0u;
     if (a->len != want) {
         c->pos -= 1;
         return fail(c, "auth length: expected %u for scheme %u, found %u", want,
@@ -423,7 +442,7 @@ static int message(codec *c, jmd_msg *m)
             size_t got = c->pos - p0;
             c->pos = lpos;
             return fail(c, "payload length: the %s payload is %zu bytes, found %llu",
-                        jmd_msg_kind_name(m->kind), got, (unsigned long long)plen);
+                        jmd_msg_kind_name((int)m->kind), got, (unsigned long long)plen);
         }
         c->end = limit;
     } else {
@@ -446,9 +465,9 @@ static int message(codec *c, jmd_msg *m)
 
 const char *jmd_msg_kind_name(int kind)
 {
-    static const char *const names[] = {"unknown",  "measurement", "launch-warning",
-                                        "track",    "proposal",    "vote",
-                                        "launch-order", "outcome", "checkpoint"};
+    static const char *const names[] = {"unknown",      "measurement", "launch-warning",
+                                        "track",        "proposal",    "vote",
+                                        "launch-order", "outcome",     "checkpoint"};
     return kind >= 1 && kind <= JMD_MSG_KIND_MAX ? names[kind] : names[0];
 }
 
@@ -471,11 +490,16 @@ size_t jmd_msg_encoded_size(const jmd_msg *m)
     if (!m) return 0;
     size_t n = JMD_MSG_HEADER_SIZE + 2 + (m->auth.len <= JMD_MSG_AUTH_MAX ? m->auth.len : 0);
     switch (m->kind) {
-    case JMD_MSG_MEASUREMENT: return n + 34;
-    case JMD_MSG_LAUNCH_WARNING: return n + 105;
-    case JMD_MSG_TRACK: return n + 241;
-    case JMD_MSG_PROPOSAL: return n + 79;
-    case JMD_MSG_VOTE: return n + 18;
+    case JMD_MSG_MEASUREMENT:
+        return n + 34;
+    case JMD_MSG_LAUNCH_WARNING:
+        return n + 105;
+    case JMD_MSG_TRACK:
+        return n + 241;
+    case JMD_MSG_PROPOSAL:
+        return n + 79;
+    case JMD_MSG_VOTE:
+        return n + 18;
     case JMD_MSG_LAUNCH_ORDER: {
         n += 35;
         unsigned k = m->u.order.napprovals;
@@ -486,8 +510,10 @@ size_t jmd_msg_encoded_size(const jmd_msg *m)
         }
         return n;
     }
-    case JMD_MSG_OUTCOME: return n + 27;
-    case JMD_MSG_CHECKPOINT: return n + 40;
+    case JMD_MSG_OUTCOME:
+        return n + 27;
+    case JMD_MSG_CHECKPOINT:
+        return n + 40;
     }
     return 0;
 }
@@ -525,10 +551,12 @@ int jmd_msg_track_set(jmd_msg_track *t, const jmd_track_est *e, uint64_t track_i
     t->track_id = track_id;
     t->status = (uint8_t)status;
     t->t = e->t;
-    for (int i = 0; i < 6; i++) t->x[i] = e->x[i];
+    for (int i = 0; i < 6; i++)
+        t->x[i] = e->x[i];
     for (int i = 0; i < 6; i++) {
         t->P[i][i] = e->P[i][i];
-        for (int j = i + 1; j < 6; j++) t->P[i][j] = t->P[j][i] = 0.5 * (e->P[i][j] + e->P[j][i]);
+        for (int j = i + 1; j < 6; j++)
+            t->P[i][j] = t->P[j][i] = 0.5 * (e->P[i][j] + e->P[j][i]);
     }
     t->precision = precision;
     return 0;

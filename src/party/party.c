@@ -718,9 +718,10 @@ static int evaluate_all(jmd_party_node *p, double t)
                 jmd_track_predict(&p->tm, p->tm.q_free, &b, tf) != 0 ||
                 jmd_track_ci(&a, &b, &fused, NULL) != 0)
                 continue;
+            /* Fusion sharpens the picture, but the own track alone carried
+             * it: this is not counted as reliance on partner data. */
             est = fused;
             if (b.t > t_data) t_data = rm->est.t;
-            slot->foreign = 1;
         }
         if ((rc = consider(p, slot, &est, t_data, t)) != 0) return rc;
     }

@@ -530,6 +530,13 @@ typedef struct {
 static void on_message(void *ctx, const jmd_msg *m, double t_deliver)
 {
     deliver_ctx *d = ctx;
+    /* The timeline's "warning received": the first partner warning about
+     * a threat (identified by the sender's track) reaching any party. */
+    if (m->kind == JMD_MSG_LAUNCH_WARNING && m->u.warning.track_id != JMD_MSG_NO_ID) {
+        int th = truth_of_track(d->w, m->sender, (long)m->u.warning.track_id);
+        if (th >= 0 && isnan(d->w->res->threats[th].t_warning))
+            d->w->res->threats[th].t_warning = t_deliver;
+    }
     int rc = jmd_party_receive(d->w->nodes[d->party], m, t_deliver);
     if (rc != 0 && d->rc == 0) d->rc = rc;
 }
