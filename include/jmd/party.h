@@ -41,6 +41,8 @@ typedef struct {
     double max_ellipse;   /* m: a threat is engaged only once its 95 % impact ellipse's
                              semi-major axis is below this (fire-control quality; default
                              50 km): a poorer prediction would aim rounds at the wrong point */
+    double plan_interval; /* s between engagement plans when nothing changed (default 4);
+                             a new threat or a kill assessment plans at once */
 } jmd_party_opts;
 
 void jmd_party_opts_default(jmd_party_opts *o);

@@ -107,6 +107,8 @@ struct jmd_party_node {
     size_t nout, capout;
     jmd_engagement *plan;
     size_t capplan;
+    double t_plan;             /* last planning time */
+    int replan;                /* something changed since: plan at the next step */
     jmd_party_stats stats;
 };
 
@@ -117,6 +119,7 @@ void jmd_party_opts_default(jmd_party_opts *o)
     o->asset_p_min = 1e-3;
     o->boost_window = 150.0;
     o->max_ellipse = 50e3;
+    o->plan_interval = 4.0;
 }
 
 static int grow(void **p, size_t *cap, size_t need, size_t size)
@@ -189,6 +192,7 @@ int jmd_party_create(const jmd_scenario *sc, int party, jmd_gov_model model, uin
     snprintf(key, sizeof key, "decision:%s", sc->parties[party].name);
     jmd_rng_init(&p->rng, seed, key, 0);
     p->next_pid = ((uint64_t)(party + 1) << 32) + 1;
+    p->t_plan = -INFINITY;
 
     jmd_tracker_config tc;
     jmd_tracker_config_default(&tc);
@@ -544,6 +548,9 @@ static void associate(jmd_party_node *p, double t)
     size_t ntr = jmd_tracker_count(p->tk);
     for (size_t r = 0; r < p->nremotes; r++) {
         remote_t *rm = &p->remotes[r];
+        /* Only partner tracks with a new release are associated again. */
+        if (!rm->seen) continue;
+        rm->seen = 0;
         double best = ASSOC_GATE;
         long best_id = 0;
         for (size_t i = 0; i < ntr; i++) {
@@ -654,7 +661,10 @@ static int evaluate(jmd_party_node *p, const jmd_track_est *est, slot_t *slot, d
     if (p->battle && slot->pred.n >= 2 && imp.semi_major <= p->opts.max_ellipse &&
         moved <= p->opts.max_ellipse) {
         rc = jmd_battle_threat(p->battle, slot->key, &slot->pred, value);
-        if (rc == 0) slot->registered = 1;
+        if (rc == 0) {
+            if (!slot->registered) p->replan = 1; /* a new threat: plan at once */
+            slot->registered = 1;
+        }
     }
     return rc == JMD_ENOMEM ? rc : 0;
 }
@@ -709,6 +719,12 @@ static int evaluate_all(jmd_party_node *p, double t)
         double t_data = ti.t_update;
         /* A cue from a partner's warning is partner data. */
         slot->foreign = ti.cued && p->sc->nirsats == 0 ? 1 : 0;
+        for (size_t r = 0; shares && r < p->nremotes; r++)
+            if (p->remotes[r].assoc == ti.id && p->remotes[r].est.t > t_data)
+                t_data = p->remotes[r].est.t;
+        /* Not due: skip the fusion too (it is the costly part). */
+        double every = slot->registered ? 4.0 * p->opts.eval_interval : p->opts.eval_interval;
+        if (t_data <= slot->t_data || t - slot->t_eval < every) continue;
         for (size_t r = 0; shares && r < p->nremotes; r++) {
             remote_t *rm = &p->remotes[r];
             if (rm->assoc != ti.id) continue;
@@ -721,7 +737,6 @@ static int evaluate_all(jmd_party_node *p, double t)
             /* Fusion sharpens the picture, but the own track alone carried
              * it: this is not counted as reliance on partner data. */
             est = fused;
-            if (b.t > t_data) t_data = rm->est.t;
         }
         if ((rc = consider(p, slot, &est, t_data, t)) != 0) return rc;
     }
@@ -898,6 +913,11 @@ int jmd_party_step(jmd_party_node *p, double t, jmd_party_order *orders, size_t 
         if (p->props[i].open && (rc = conclude(p, &p->props[i], t, orders, cap, n)) != 0)
             return rc;
 
+    /* Windows move slowly: plan when a new threat came in or a round's
+     * outcome did, and otherwise every plan_interval. */
+    if (!p->replan && t - p->t_plan < p->opts.plan_interval) return 0;
+    p->replan = 0;
+    p->t_plan = t;
     size_t np = 0;
     for (;;) {
         if ((rc = jmd_battle_plan(p->battle, t, p->plan, p->capplan, &np)) != 0) return rc;
@@ -931,6 +951,7 @@ int jmd_party_step(jmd_party_node *p, double t, jmd_party_order *orders, size_t 
 int jmd_party_outcome(jmd_party_node *p, int shot_id, int killed)
 {
     if (!p || !p->battle) return JMD_EINVAL;
+    p->replan = 1;
     if (p->model != JMD_GOV_JOINT) return jmd_battle_outcome(p->battle, shot_id, killed);
     /* Joint: shot ids are proposal ids (low 32 bits); tell the partners. */
     for (size_t i = 0; i < p->nshots; i++) {

@@ -20,6 +20,12 @@
 #include "jmd/sim.h"
 
 #define DEG (3.14159265358979323846 / 180.0)
+/* m: how far outside its interceptor's altitude band a kill vehicle can
+ * still make the kill. The planner aims inside the band on a drag-free
+ * prediction; the true, drag-slowed threat can be a little off it at the
+ * planned time (an endo-atmospheric round aimed at its 30 km ceiling meets
+ * the threat at ~30.5 km). Illustrative: 2 km. */
+#define JMD_SIM_BAND_MARGIN 2e3
 
 void jmd_sim_opts_default(jmd_sim_opts *o)
 {
@@ -263,7 +269,9 @@ static int resolve_intercept(world *w, shot *s)
         /* The kill vehicle works only inside its altitude band (its seeker
          * and divert need the exo- or endo-atmospheric regime it was built
          * for): a true threat outside the band is not hit. */
-        if (th < site->ic.min_alt || th > site->ic.max_alt) hit_target = 0;
+        if (th < site->ic.min_alt - JMD_SIM_BAND_MARGIN ||
+            th > site->ic.max_alt + JMD_SIM_BAND_MARGIN)
+            hit_target = 0;
     }
     /* Common random numbers: the n-th round resolved against a threat
      * draws the n-th uniform of that threat's stream, in every model and
