@@ -1,7 +1,8 @@
 #!/bin/sh
-# tour.sh JMD — the main job until the governance comparison exists: a short
-# tour of the analyst commands on real city pairs (README "A quick tour"),
-# then one simulated raid.
+# tour.sh JMD — the main job: the comparison of the cooperation models on
+# the flagship example (NATO and Russia against a shared threat), after a
+# short tour of the analyst commands on real city pairs and one simulated
+# raid (README "A quick tour"). TOUR_TRIALS sets the comparison's trials.
 # Positions (deg): Moscow 55.75,37.62; Washington 38.90,-77.04; Tehran
 # 35.69,51.39; Tabriz 38.08,46.29; Ankara 39.93,32.86; Bucharest 44.43,26.10;
 # Plesetsk 62.93,40.58; sites from shared/reference §2: Deveselu 44.08,24.40;
@@ -30,3 +31,8 @@ done
 step catalogue
 # The simulated world, end to end: a salvo of twelve against two sites.
 step run examples/salvo.yaml --out "$out/salvo"
+# The main job: every cooperation model on the same world, common random
+# numbers, Monte Carlo with 95 % intervals.
+threads=$(nproc 2>/dev/null || echo 1)
+step run examples/europe-shared-threat.yaml --models all --trials "${TOUR_TRIALS:-10}" \
+  --threads "$threads" --out "$out/europe"

@@ -30,56 +30,56 @@
 
 /* One party defending Bucharest with Deveselu against one IRBM from near
  * Tabriz, seen by a radar at Kürecik (as tests/test_sim.c). */
-static const char *scenario_text =
-    "name: study-test\n"
-    "duration_s: 1500\n"
-    "step_s: 1\n"
-    "seed: 11\n"
-    "parties:\n"
-    "  - name: NATO\n"
-    "    assets:\n"
-    "      - {name: Bucharest, lat_deg: 44.43, lon_deg: 26.10, value: 10, lethal_radius_km: 5}\n"
-    "sensors:\n"
-    "  - type: radar\n"
-    "    name: r1\n"
-    "    owner: NATO\n"
-    "    lat_deg: 38.35\n"
-    "    lon_deg: 37.79\n"
-    "    alt_m: 2085\n"
-    "    boresight_az_deg: 95\n"
-    "    boresight_el_deg: 20\n"
-    "    fov_az_deg: 180\n"
-    "    fov_el_deg: 90\n"
-    "    min_el_deg: 0.5\n"
-    "    max_el_deg: 89\n"
-    "    range_km: 3000\n"
-    "    ref_rcs_m2: 0.1\n"
-    "    pd_ref: 0.99\n"
-    "    pfa: 1.0e-6\n"
-    "    revisit_s: 1\n"
-    "    sigma_range_m: 10\n"
-    "    sigma_az_mrad: 0.5\n"
-    "    sigma_el_mrad: 0.5\n"
-    "sites:\n"
-    "  - name: S1\n"
-    "    owner: NATO\n"
-    "    lat_deg: 44.08\n"
-    "    lon_deg: 24.40\n"
-    "    interceptor: sm3-block-iia\n"
-    "    inventory: 24\n"
-    "    launchers: 24\n"
-    "    reload_s: 0\n"
-    "    pk: 0.5\n"
-    "    assess_delay_s: 10\n"
-    "threats:\n"
-    "  - name: irbm\n"
-    "    launch_lat_deg: 38.08\n"
-    "    launch_lon_deg: 46.29\n"
-    "    target: Bucharest\n"
-    "    launch_time_s: 30\n"
-    "    vehicle: irbm-solid\n"
-    "    trajectory: minimum-energy\n"
-    "    rcs_m2: 0.1\n";
+static const char *scenario_text = "name: study-test\n"
+                                   "duration_s: 1500\n"
+                                   "step_s: 1\n"
+                                   "seed: 11\n"
+                                   "parties:\n"
+                                   "  - name: NATO\n"
+                                   "    assets:\n"
+                                   "      - {name: Bucharest, lat_deg: 44.43, lon_deg: 26.10, "
+                                   "value: 10, lethal_radius_km: 5}\n"
+                                   "sensors:\n"
+                                   "  - type: radar\n"
+                                   "    name: r1\n"
+                                   "    owner: NATO\n"
+                                   "    lat_deg: 38.35\n"
+                                   "    lon_deg: 37.79\n"
+                                   "    alt_m: 2085\n"
+                                   "    boresight_az_deg: 95\n"
+                                   "    boresight_el_deg: 20\n"
+                                   "    fov_az_deg: 180\n"
+                                   "    fov_el_deg: 90\n"
+                                   "    min_el_deg: 0.5\n"
+                                   "    max_el_deg: 89\n"
+                                   "    range_km: 3000\n"
+                                   "    ref_rcs_m2: 0.1\n"
+                                   "    pd_ref: 0.99\n"
+                                   "    pfa: 1.0e-6\n"
+                                   "    revisit_s: 1\n"
+                                   "    sigma_range_m: 10\n"
+                                   "    sigma_az_mrad: 0.5\n"
+                                   "    sigma_el_mrad: 0.5\n"
+                                   "sites:\n"
+                                   "  - name: S1\n"
+                                   "    owner: NATO\n"
+                                   "    lat_deg: 44.08\n"
+                                   "    lon_deg: 24.40\n"
+                                   "    interceptor: sm3-block-iia\n"
+                                   "    inventory: 24\n"
+                                   "    launchers: 24\n"
+                                   "    reload_s: 0\n"
+                                   "    pk: 0.5\n"
+                                   "    assess_delay_s: 10\n"
+                                   "threats:\n"
+                                   "  - name: irbm\n"
+                                   "    launch_lat_deg: 38.08\n"
+                                   "    launch_lon_deg: 46.29\n"
+                                   "    target: Bucharest\n"
+                                   "    launch_time_s: 30\n"
+                                   "    vehicle: irbm-solid\n"
+                                   "    trajectory: minimum-energy\n"
+                                   "    rcs_m2: 0.1\n";
 
 static jmd_scenario *scenario(void)
 {
@@ -115,8 +115,8 @@ static void test_wilson_published(void **state)
     wilson_is(15, 148, 0.0624, 0.1605);
     wilson_is(0, 20, 0.0, 0.1611);
     wilson_is(1, 29, 0.0061, 0.1718);
-    wilson_is(0, 10, 0.0, 0.2775);   /* z^2 / (n + z^2) */
-    wilson_is(10, 10, 0.7225, 1.0);  /* the mirror image */
+    wilson_is(0, 10, 0.0, 0.2775);  /* z^2 / (n + z^2) */
+    wilson_is(10, 10, 0.7225, 1.0); /* the mirror image */
     jmd_study_prop p;
     assert_int_equal(jmd_study_wilson(0, 10, JMD_STUDY_Z95, &p), 0);
     assert_true(p.lo == 0.0);
@@ -233,9 +233,10 @@ static int on_trial(void *arg, int mi, long trial, uint64_t seed, const jmd_sim_
     int len = snprintf(rec->sig[i], sizeof rec->sig[i], "%d %d %d %d %ld |", r->intercepted,
                        r->leaked, r->fired, r->wasted, r->measurements);
     for (size_t t = 0; t < r->nthreats && len > 0 && (size_t)len < sizeof rec->sig[i]; t++)
-        len += snprintf(rec->sig[i] + len, sizeof rec->sig[i] - (size_t)len,
-                        " %d %.17g %.17g %.17g %.17g", r->threats[t].fate, r->threats[t].t_detect,
-                        r->threats[t].t_track, r->threats[t].t_engage, r->threats[t].t_end);
+        len +=
+            snprintf(rec->sig[i] + len, sizeof rec->sig[i] - (size_t)len,
+                     " %d %.17g %.17g %.17g %.17g", r->threats[t].fate, r->threats[t].t_detect,
+                     r->threats[t].t_track, r->threats[t].t_engage, r->threats[t].t_end);
     return 0;
 }
 
@@ -277,7 +278,8 @@ static void test_common_random_numbers(void **state)
     assert_int_equal(s->nmodels, 2);
     assert_true(memcmp(&s->models[0].no_leaker, &s->models[1].no_leaker,
                        sizeof s->models[0].no_leaker) == 0);
-    assert_true(memcmp(&s->models[0].fired, &s->models[1].fired, sizeof s->models[0].fired) == 0);
+    assert_true(memcmp(&s->models[0].fired, &s->models[1].fired, sizeof s->models[0].fired) ==
+                0);
     /* Accounting: per model, k of n trials without a leaker */
     assert_int_equal(s->models[0].no_leaker.n, 3);
     assert_true(s->models[0].no_leaker.k >= 0 && s->models[0].no_leaker.k <= 3);
@@ -492,8 +494,9 @@ static void test_cli(void **state)
     (void)state;
     jmd_scenario *sc = scenario();
     char e[2048];
-    const char *msg = "jmd run: --models: expected all or a comma-separated list of independent, "
-                      "early-warning, connected, joint, sectoral, found \"x\"\n";
+    const char *msg =
+        "jmd run: --models: expected all or a comma-separated list of independent, "
+        "early-warning, connected, joint, sectoral, found \"x\"\n";
     assert_int_equal(cli(sc, "x", 1, 1, NULL, e, sizeof e), 2);
     assert_string_equal(e, msg);
     assert_int_equal(cli(sc, "joint,x", 1, 1, NULL, e, sizeof e), 2);
@@ -533,12 +536,9 @@ static void test_cli(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_wilson_published),
-        cmocka_unit_test(test_mean_and_median),
-        cmocka_unit_test(test_invalid),
-        cmocka_unit_test(test_common_random_numbers),
-        cmocka_unit_test(test_threads_identical),
-        cmocka_unit_test(test_cli),
+        cmocka_unit_test(test_wilson_published),  cmocka_unit_test(test_mean_and_median),
+        cmocka_unit_test(test_invalid),           cmocka_unit_test(test_common_random_numbers),
+        cmocka_unit_test(test_threads_identical), cmocka_unit_test(test_cli),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

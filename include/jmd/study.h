@@ -67,7 +67,7 @@ typedef struct {
                                          when it exists); NULL: none */
     jmd_study_trial_fn on_trial;      /* NULL: none */
     void *on_trial_arg;
-    jmd_study_progress_fn progress;   /* NULL: none */
+    jmd_study_progress_fn progress; /* NULL: none */
     void *progress_arg;
 } jmd_study_opts;
 
@@ -117,22 +117,22 @@ typedef struct {
 } jmd_study_ratio;
 
 typedef struct {
-    jmd_study_prop no_asset_hit;   /* trials in which none of its assets was hit */
+    jmd_study_prop no_asset_hit; /* trials in which none of its assets was hit */
     jmd_study_mean assets_hit;
-    long threatened, defended;     /* sums over trials */
+    long threatened, defended; /* sums over trials */
     jmd_study_ratio dep_data, dep_consent, dep_interceptor;
     jmd_study_mean proposals, approvals, vetoes, timeouts;
 } jmd_study_party;
 
 typedef struct {
-    int model;                     /* as requested (-1: the scenario's own) */
-    int effective;                 /* the jmd_gov_model that ran */
-    jmd_study_prop no_leaker;      /* trials with no threat leaked */
+    int model;                /* as requested (-1: the scenario's own) */
+    int effective;            /* the jmd_gov_model that ran */
+    jmd_study_prop no_leaker; /* trials with no threat leaked */
     jmd_study_mean leakers, intercepted, fired, wasted;
     jmd_study_time times[JMD_STUDY_NTIMES];
     jmd_study_mean proposals, approvals, vetoes, timeouts; /* summed over parties */
-    jmd_study_party *party;        /* [nparties] */
-    jmd_study_mean *msgs, *bytes;  /* [nparties * nparties], sender row, receiver column */
+    jmd_study_party *party;                                /* [nparties] */
+    jmd_study_mean *msgs, *bytes; /* [nparties * nparties], sender row, receiver column */
 } jmd_study_model;
 
 typedef struct {
@@ -140,7 +140,7 @@ typedef struct {
     long trials;
     size_t nparties;
     size_t nmodels;
-    jmd_study_model *models;       /* [nmodels], in opts.models order */
+    jmd_study_model *models; /* [nmodels], in opts.models order */
 } jmd_study;
 
 /* The seed of trial `trial` of a study with `seed` (the same for every

@@ -29,8 +29,9 @@ static int bad_models(const char *found)
         snprintf(list + len, sizeof list - len, "%s%s", m ? ", " : "",
                  jmd_gov_model_name((jmd_gov_model)m));
     }
-    return jmd_cli_usage_error(CMD, "--models: expected all or a comma-separated list of %s, "
-                                    "found \"%s\"",
+    return jmd_cli_usage_error(CMD,
+                               "--models: expected all or a comma-separated list of %s, "
+                               "found \"%s\"",
                                list, found);
 }
 
@@ -40,7 +41,8 @@ static int parse_models(const char *arg, jmd_study_opts *o)
     o->nmodels = 0;
     if (!arg || !arg[0]) return bad_models(arg ? arg : "");
     if (strcmp(arg, "all") == 0) {
-        for (int m = 0; m < JMD_GOV_NMODELS; m++) o->models[o->nmodels++] = m;
+        for (int m = 0; m < JMD_GOV_NMODELS; m++)
+            o->models[o->nmodels++] = m;
         return 0;
     }
     const char *p = arg;
@@ -49,8 +51,8 @@ static int parse_models(const char *arg, jmd_study_opts *o)
         size_t len = comma ? (size_t)(comma - p) : strlen(p);
         char name[64];
         if (len == 0 || len >= sizeof name) {
-            snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1),
-                     p);
+            snprintf(name, sizeof name, "%.*s",
+                     (int)(len < sizeof name ? len : sizeof name - 1), p);
             return bad_models(len == 0 ? arg : name);
         }
         memcpy(name, p, len);
@@ -61,8 +63,9 @@ static int parse_models(const char *arg, jmd_study_opts *o)
         if (found < 0) return bad_models(name);
         for (int i = 0; i < o->nmodels; i++)
             if (o->models[i] == found)
-                return jmd_cli_usage_error(CMD, "--models: expected each model once, found "
-                                                "\"%s\" twice",
+                return jmd_cli_usage_error(CMD,
+                                           "--models: expected each model once, found "
+                                           "\"%s\" twice",
                                            name);
         o->models[o->nmodels++] = found;
         if (!comma) break;
@@ -122,10 +125,12 @@ int jmd_cmd_run_compare(const char *scenario_path, const jmd_scenario *sc,
     jmd_study_opts_default(&o);
     if (parse_models(models_arg, &o) != 0) return JMD_EXIT_USAGE;
     if (trials < 1 || trials > JMD_STUDY_MAX_TRIALS)
-        return jmd_cli_usage_error(CMD, "--trials: expected a whole number in [1, %ld], found %ld",
+        return jmd_cli_usage_error(CMD,
+                                   "--trials: expected a whole number in [1, %ld], found %ld",
                                    JMD_STUDY_MAX_TRIALS, trials);
     if (threads < 1 || threads > JMD_STUDY_MAX_THREADS)
-        return jmd_cli_usage_error(CMD, "--threads: expected a whole number in [1, %d], found %d",
+        return jmd_cli_usage_error(CMD,
+                                   "--threads: expected a whole number in [1, %d], found %d",
                                    JMD_STUDY_MAX_THREADS, threads);
     if (!sc) return jmd_cli_fail(CMD, "no scenario");
     o.trials = trials;
@@ -133,7 +138,8 @@ int jmd_cmd_run_compare(const char *scenario_path, const jmd_scenario *sc,
     o.seed = seed;
     if (outdir) {
         if (mkdir(outdir, 0777) != 0 && errno != EEXIST)
-            return jmd_cli_fail(CMD, "--out: cannot create \"%s\": %s", outdir, strerror(errno));
+            return jmd_cli_fail(CMD, "--out: cannot create \"%s\": %s", outdir,
+                                strerror(errno));
         snprintf(dbpath, sizeof dbpath, "%s/trials.sqlite", outdir);
         snprintf(sumpath, sizeof sumpath, "%s/summary.json", outdir);
         o.db_path = dbpath;

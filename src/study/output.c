@@ -12,12 +12,12 @@
 #include "jmd/error.h"
 #include "study/study__internal.h"
 
-static const char *time_key[JMD_STUDY_NTIMES] = {
-    "first_detection", "first_firm_track", "first_warning_received",
-    "first_decision",  "first_launch",     "first_intercept"};
-static const char *time_label[JMD_STUDY_NTIMES] = {
-    "first detection",  "first firm track", "first warning received",
-    "first decision",   "first launch",     "first intercept"};
+static const char *time_key[JMD_STUDY_NTIMES] = {"first_detection",        "first_firm_track",
+                                                 "first_warning_received", "first_decision",
+                                                 "first_launch",           "first_intercept"};
+static const char *time_label[JMD_STUDY_NTIMES] = {"first detection",        "first firm track",
+                                                   "first warning received", "first decision",
+                                                   "first launch",           "first intercept"};
 
 /* ---- JSON -------------------------------------------------------------- */
 
@@ -137,8 +137,9 @@ int jmd_study_write_json(const jmd_scenario *sc, const jmd_study *s, FILE *f)
             jprop(f, &sp->no_asset_hit);
             fputs(",\n         \"assets_hit\": ", f);
             jmean(f, &sp->assets_hit);
-            fprintf(f, ", \"threatened\": %ld, \"defended\": %ld,\n         \"dependence\": "
-                       "{\"data\": ",
+            fprintf(f,
+                    ", \"threatened\": %ld, \"defended\": %ld,\n         \"dependence\": "
+                    "{\"data\": ",
                     sp->threatened, sp->defended);
             jratio(f, &sp->dep_data);
             fputs(", \"consent\": ", f);
@@ -259,12 +260,24 @@ static void c_party(char *b, size_t n, const jmd_study_model *m, const void *a)
     const jmd_study_party *p = &m->party[pa->party];
     const jmd_study_ratio *r = NULL;
     switch (pa->what) {
-    case 0: fmt_prop(b, n, &p->no_asset_hit); return;
-    case 1: fmt_mean_ci(b, n, &p->assets_hit); return;
-    case 2: snprintf(b, n, "%ld / %ld", p->defended, p->threatened); return;
-    case 3: r = &p->dep_data; break;
-    case 4: r = &p->dep_consent; break;
-    case 5: r = &p->dep_interceptor; break;
+    case 0:
+        fmt_prop(b, n, &p->no_asset_hit);
+        return;
+    case 1:
+        fmt_mean_ci(b, n, &p->assets_hit);
+        return;
+    case 2:
+        snprintf(b, n, "%ld / %ld", p->defended, p->threatened);
+        return;
+    case 3:
+        r = &p->dep_data;
+        break;
+    case 4:
+        r = &p->dep_consent;
+        break;
+    case 5:
+        r = &p->dep_interceptor;
+        break;
     default:
         snprintf(b, n, "%.1f/%.1f/%.1f/%.1f", p->proposals.mean, p->approvals.mean,
                  p->vetoes.mean, p->timeouts.mean);
@@ -291,8 +304,8 @@ static void c_link(char *b, size_t n, const jmd_study_model *m, const void *a)
 static void c_decisions(char *b, size_t n, const jmd_study_model *m, const void *a)
 {
     (void)a;
-    snprintf(b, n, "%.1f/%.1f/%.1f/%.1f", m->proposals.mean, m->approvals.mean,
-             m->vetoes.mean, m->timeouts.mean);
+    snprintf(b, n, "%.1f/%.1f/%.1f/%.1f", m->proposals.mean, m->approvals.mean, m->vetoes.mean,
+             m->timeouts.mean);
 }
 
 static void c_name(char *b, size_t n, const jmd_study_model *m, const void *a)
@@ -307,9 +320,10 @@ int jmd_study_write_table(const jmd_scenario *sc, const jmd_study *s, FILE *f)
     size_t np = s->nparties, off;
     char label[128];
     fprintf(f, "%s\n", sc->name[0] ? sc->name : "scenario");
-    fprintf(f, "%zu model%s x %ld trial%s, study seed %llu, common random numbers (trial i has\n"
-               "the same draws under every model); [lo, hi]: 95%% intervals (Wilson for\n"
-               "probabilities, Student t for means).\n\n",
+    fprintf(f,
+            "%zu model%s x %ld trial%s, study seed %llu, common random numbers (trial i has\n"
+            "the same draws under every model); [lo, hi]: 95%% intervals (Wilson for\n"
+            "probabilities, Student t for means).\n\n",
             s->nmodels, s->nmodels == 1 ? "" : "s", s->trials, s->trials == 1 ? "" : "s",
             (unsigned long long)s->seed);
     row(f, "model", s, c_name, NULL);
@@ -329,13 +343,11 @@ int jmd_study_write_table(const jmd_scenario *sc, const jmd_study *s, FILE *f)
     }
     row(f, "proposals/approvals/vetoes/timeouts", s, c_decisions, NULL); /* all parties, mean */
     for (size_t p = 0; p < np; p++) {
-        static const char *what[] = {"P(no asset hit) [95% Wilson]",
-                                     "assets hit per trial, mean",
-                                     "threats defended / threatened, sum",
-                                     "relied on others' data, % (n/def.)",
-                                     "relied on others' consent, %",
-                                     "relied on others' interceptors, %",
-                                     "proposals/approvals/vetoes/timeouts"};
+        static const char *what[] = {
+            "P(no asset hit) [95% Wilson]",       "assets hit per trial, mean",
+            "threats defended / threatened, sum", "relied on others' data, % (n/def.)",
+            "relied on others' consent, %",       "relied on others' interceptors, %",
+            "proposals/approvals/vetoes/timeouts"};
         fprintf(f, "party %s:\n", sc->parties[p].name);
         for (int w = 0; w < 7; w++) {
             party_arg pa = {p, w};

@@ -91,7 +91,8 @@ static void first(double *best, double t)
 void jmd_study__timeline(const jmd_sim_result *r, double t[JMD_STUDY_NTIMES])
 {
     double t0 = NAN;
-    for (int k = 0; k < JMD_STUDY_NTIMES; k++) t[k] = NAN;
+    for (int k = 0; k < JMD_STUDY_NTIMES; k++)
+        t[k] = NAN;
     for (size_t i = 0; i < r->nthreats; i++) {
         const jmd_sim_threat *th = &r->threats[i];
         first(&t0, th->t_launch);
@@ -102,5 +103,6 @@ void jmd_study__timeline(const jmd_sim_result *r, double t[JMD_STUDY_NTIMES])
         first(&t[JMD_STUDY_T_LAUNCH], th->t_engage);
         if (th->fate == JMD_FATE_INTERCEPTED) first(&t[JMD_STUDY_T_INTERCEPT], th->t_end);
     }
-    for (int k = 0; k < JMD_STUDY_NTIMES; k++) t[k] -= t0; /* NAN stays NAN */
+    for (int k = 0; k < JMD_STUDY_NTIMES; k++)
+        t[k] -= t0; /* NAN stays NAN */
 }

@@ -73,14 +73,18 @@ static int fail(jmd_study__store *st, const char *what, char *err, size_t errlen
 static void finish(jmd_study__store *st, int rollback)
 {
     if (!st) return;
-    for (int i = 0; i < NQ; i++) sqlite3_finalize(st->q[i]);
+    for (int i = 0; i < NQ; i++)
+        sqlite3_finalize(st->q[i]);
     if (st->db && st->in_tx && rollback) sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     if (st->db) sqlite3_close(st->db);
     free(st->path);
     free(st);
 }
 
-void jmd_study__store_abort(jmd_study__store *st) { finish(st, 1); }
+void jmd_study__store_abort(jmd_study__store *st)
+{
+    finish(st, 1);
+}
 
 static int kv(jmd_study__store *st, const char *key, const char *value)
 {
@@ -129,7 +133,8 @@ int jmd_study__store_open(const char *path, const jmd_scenario *sc, const jmd_st
     if (rc == SQLITE_OK) rc = kv(st, "seed", buf);
     snprintf(buf, sizeof buf, "%ld", o->trials);
     if (rc == SQLITE_OK) rc = kv(st, "trials", buf);
-    if (rc == SQLITE_OK) rc = kv(st, "time_origin", "scenario epoch (trials: first threat launch)");
+    if (rc == SQLITE_OK)
+        rc = kv(st, "time_origin", "scenario epoch (trials: first threat launch)");
     if (rc == SQLITE_OK) rc = kv(st, "epoch", sc->epoch);
     for (int m = 0; m < o->nmodels && rc == SQLITE_OK; m++) {
         sqlite3_stmt *q = NULL;
@@ -167,10 +172,14 @@ static int b_real(sqlite3_stmt *q, int *i, double v)
 {
     return isfinite(v) ? sqlite3_bind_double(q, (*i)++, v) : sqlite3_bind_null(q, (*i)++);
 }
-static int b_int(sqlite3_stmt *q, int *i, long v) { return sqlite3_bind_int64(q, (*i)++, v); }
+static int b_int(sqlite3_stmt *q, int *i, long v)
+{
+    return sqlite3_bind_int64(q, (*i)++, v);
+}
 static int b_text(sqlite3_stmt *q, int *i, const char *v)
 {
-    return v ? sqlite3_bind_text(q, (*i)++, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(q, (*i)++);
+    return v ? sqlite3_bind_text(q, (*i)++, v, -1, SQLITE_TRANSIENT)
+             : sqlite3_bind_null(q, (*i)++);
 }
 
 static int step(sqlite3_stmt *q)
@@ -184,10 +193,14 @@ static int step(sqlite3_stmt *q)
 static const char *fate_text(int fate)
 {
     switch (fate) {
-    case JMD_FATE_INTERCEPTED: return "intercepted";
-    case JMD_FATE_LEAKED: return "leaked";
-    case JMD_FATE_IN_FLIGHT: return "in-flight";
-    default: return "not-launched";
+    case JMD_FATE_INTERCEPTED:
+        return "intercepted";
+    case JMD_FATE_LEAKED:
+        return "leaked";
+    case JMD_FATE_IN_FLIGHT:
+        return "in-flight";
+    default:
+        return "not-launched";
     }
 }
 
@@ -201,7 +214,8 @@ int jmd_study__store_add(jmd_study__store *st, const jmd_scenario *sc, int model
     double t[JMD_STUDY_NTIMES];
     jmd_study__timeline(r, t);
     int leakers = 0;
-    for (size_t i = 0; i < r->nthreats; i++) leakers += r->threats[i].fate == JMD_FATE_LEAKED;
+    for (size_t i = 0; i < r->nthreats; i++)
+        leakers += r->threats[i].fate == JMD_FATE_LEAKED;
 
     sqlite3_stmt *q = st->q[Q_TRIAL];
     int i = 1, rc = b_int(q, &i, model_index);
@@ -214,7 +228,8 @@ int jmd_study__store_add(jmd_study__store *st, const jmd_scenario *sc, int model
     if (rc == SQLITE_OK) rc = b_int(q, &i, r->fired);
     if (rc == SQLITE_OK) rc = b_int(q, &i, r->wasted);
     if (rc == SQLITE_OK) rc = b_int(q, &i, r->measurements);
-    for (int k = 0; k < JMD_STUDY_NTIMES && rc == SQLITE_OK; k++) rc = b_real(q, &i, t[k]);
+    for (int k = 0; k < JMD_STUDY_NTIMES && rc == SQLITE_OK; k++)
+        rc = b_real(q, &i, t[k]);
     if (rc == SQLITE_OK) rc = step(q);
     if (rc != SQLITE_OK) return fail(st, "cannot insert into trials", err, errlen);
 
@@ -232,7 +247,8 @@ int jmd_study__store_add(jmd_study__store *st, const jmd_scenario *sc, int model
         if (rc == SQLITE_OK) rc = b_real(q, &i, th->t_impact_nominal);
         if (rc == SQLITE_OK) rc = b_real(q, &i, th->t_detect);
         if (rc == SQLITE_OK)
-            rc = b_text(q, &i, ds >= 0 && (size_t)ds < sc->nradars ? sc->radars[ds].name : NULL);
+            rc =
+                b_text(q, &i, ds >= 0 && (size_t)ds < sc->nradars ? sc->radars[ds].name : NULL);
         if (rc == SQLITE_OK) rc = b_real(q, &i, th->t_track);
         if (rc == SQLITE_OK) rc = b_real(q, &i, th->t_warning);
         if (rc == SQLITE_OK) rc = b_real(q, &i, th->t_decision);

@@ -25,7 +25,8 @@
 void jmd_study_opts_default(jmd_study_opts *o)
 {
     memset(o, 0, sizeof *o);
-    for (int m = 0; m < JMD_GOV_NMODELS; m++) o->models[m] = m;
+    for (int m = 0; m < JMD_GOV_NMODELS; m++)
+        o->models[m] = m;
     o->nmodels = JMD_GOV_NMODELS;
     o->trials = 100;
     o->threads = 1;
@@ -116,7 +117,8 @@ static void agg_free(model_agg *a, int n)
 {
     if (!a) return;
     for (int m = 0; m < n; m++) {
-        for (int k = 0; k < JMD_STUDY_NTIMES; k++) free(a[m].times[k]);
+        for (int k = 0; k < JMD_STUDY_NTIMES; k++)
+            free(a[m].times[k]);
         free(a[m].party);
         free(a[m].msgs);
         free(a[m].bytes);
@@ -127,7 +129,8 @@ static void agg_free(model_agg *a, int n)
 static void agg_add(model_agg *a, size_t np, const jmd_sim_result *r)
 {
     int leakers = 0;
-    for (size_t i = 0; i < r->nthreats; i++) leakers += r->threats[i].fate == JMD_FATE_LEAKED;
+    for (size_t i = 0; i < r->nthreats; i++)
+        leakers += r->threats[i].fate == JMD_FATE_LEAKED;
     a->no_leak += leakers == 0;
     jmd_study__acc_add(&a->leakers, leakers);
     jmd_study__acc_add(&a->intercepted, r->intercepted);
@@ -241,8 +244,9 @@ int jmd_study_run(const jmd_scenario *sc, const jmd_study_opts *o, jmd_study **o
         o->trials < 1 || o->trials > JMD_STUDY_MAX_TRIALS || o->threads < 1 ||
         o->threads > JMD_STUDY_MAX_THREADS || o->sim.events) {
         if (err && errlen)
-            snprintf(err, errlen, "study: invalid arguments (models 1..%d, trials 1..%ld, "
-                                  "threads 1..%d, no event log)",
+            snprintf(err, errlen,
+                     "study: invalid arguments (models 1..%d, trials 1..%ld, "
+                     "threads 1..%d, no event log)",
                      JMD_STUDY_MAX_MODELS, JMD_STUDY_MAX_TRIALS, JMD_STUDY_MAX_THREADS);
         return JMD_EINVAL;
     }
@@ -309,7 +313,8 @@ int jmd_study_run(const jmd_scenario *sc, const jmd_study_opts *o, jmd_study **o
     for (long j = 0; j < p.total; j++) {
         pthread_mutex_lock(&p.mu);
         slot *sl = &p.slots[j % p.window];
-        while (!sl->done) pthread_cond_wait(&p.done_cv, &p.mu);
+        while (!sl->done)
+            pthread_cond_wait(&p.done_cv, &p.mu);
         slot got = *sl;
         memset(sl, 0, sizeof *sl);
         p.consumed = j + 1;
@@ -345,7 +350,8 @@ int jmd_study_run(const jmd_scenario *sc, const jmd_study_opts *o, jmd_study **o
     p.stop = 1;
     pthread_cond_broadcast(&p.work_cv);
     pthread_mutex_unlock(&p.mu);
-    for (int i = 0; i < nthreads; i++) pthread_join(tids[i], NULL);
+    for (int i = 0; i < nthreads; i++)
+        pthread_join(tids[i], NULL);
     nthreads = 0;
     if (rc != 0) goto fail;
 
@@ -370,16 +376,19 @@ int jmd_study_run(const jmd_scenario *sc, const jmd_study_opts *o, jmd_study **o
     s = NULL;
     rc = 0;
 fail:
-    if (rc == JMD_ENOMEM && err && errlen && !err[0]) snprintf(err, errlen, "study: out of memory");
+    if (rc == JMD_ENOMEM && err && errlen && !err[0])
+        snprintf(err, errlen, "study: out of memory");
     if (nthreads > 0) {
         pthread_mutex_lock(&p.mu);
         p.stop = 1;
         pthread_cond_broadcast(&p.work_cv);
         pthread_mutex_unlock(&p.mu);
-        for (int i = 0; i < nthreads; i++) pthread_join(tids[i], NULL);
+        for (int i = 0; i < nthreads; i++)
+            pthread_join(tids[i], NULL);
     }
     if (p.slots)
-        for (long i = 0; i < p.window; i++) jmd_sim_result_free(p.slots[i].r);
+        for (long i = 0; i < p.window; i++)
+            jmd_sim_result_free(p.slots[i].r);
     if (pool_init) {
         pthread_cond_destroy(&p.done_cv);
         pthread_cond_destroy(&p.work_cv);

@@ -5,6 +5,8 @@
  * are computed once per tracker, NEES only in tests and studies.
  */
 #include <math.h>
+
+#include <gsl/gsl_sf_gamma.h>
 #include <string.h>
 
 #include "track/track__internal.h"
@@ -28,7 +30,9 @@ int jmd_track_nees(const jmd_track_est *e, const double x_true[6], double *nees)
 static double gammp(double a, double x)
 {
     if (x <= 0.0) return 0.0;
-    double gln = lgamma(a);
+    /* GSL, not lgamma(): lgamma writes the global signgam, a data race
+     * when trials run on several threads. */
+    double gln = gsl_sf_lngamma(a);
     if (x < a + 1.0) {
         double ap = a, sum = 1.0 / a, del = sum;
         for (int n = 0; n < 100000; n++) {
