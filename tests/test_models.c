@@ -275,6 +275,38 @@ static void test_joint_latency_costs(void **state)
     assert_true(intercepted[0] > intercepted[1]);
 }
 
+/* On the flagship example: the joint model's cost rises with the parties'
+ * decision latency (prompt votes, then votes slower than the engagement
+ * windows): more leakers, more assets hit. Same seed, same draws. */
+static void test_flagship_latency_sweep(void **state)
+{
+    (void)state;
+    const char *src = getenv("JMD_SOURCE_DIR");
+    char path[1024], err[512];
+    snprintf(path, sizeof path, "%s/examples/europe-shared-threat.yaml", src ? src : ".");
+    jmd_scenario *sc = NULL;
+    int rc = jmd_scenario_load(path, &sc, err, sizeof err);
+    if (rc != 0) fprintf(stderr, "%s\n", err);
+    assert_int_equal(rc, 0);
+    const double latency[3] = {0.0, 45.0, 1000.0};
+    int leaked[3], hit[3];
+    for (int k = 0; k < 3; k++) {
+        for (size_t p = 0; p < sc->nparties; p++) {
+            sc->party_latency[p].kind = JMD_DIST_FIXED;
+            sc->party_latency[p].mean = latency[k];
+        }
+        jmd_sim_result *r = run(sc, JMD_GOV_JOINT, 11, NULL);
+        leaked[k] = r->leaked;
+        hit[k] = 0;
+        for (size_t p = 0; p < r->nparties; p++) hit[k] += r->party[p].assets_hit;
+        jmd_sim_result_free(r);
+    }
+    assert_true(leaked[0] <= leaked[1] && leaked[1] <= leaked[2]);
+    assert_true(leaked[0] < leaked[2]);
+    assert_true(hit[0] <= hit[2]);
+    jmd_scenario_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -285,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_sectoral_intercepts_in_own_sector),
         cmocka_unit_test(test_common_random_numbers),
         cmocka_unit_test(test_joint_latency_costs),
+        cmocka_unit_test(test_flagship_latency_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
