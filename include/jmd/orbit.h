@@ -26,7 +26,9 @@ extern "C" {
 /* Kepler propagation by universal variables, valid for every conic
  * (elliptic, parabolic, hyperbolic), positive or negative dt and dt of
  * many periods: the state (r, v) at t0 + dt from (r0, v0) at t0.
- * r and v may alias r0 and v0. */
+ * r and v may alias r0 and v0. A rectilinear state (v parallel to r) is
+ * propagated as the limit of the conic, through the centre if it falls
+ * there: checking for impact with a body is the caller's business. */
 int jmd_orbit_kepler(double mu, const double r0[3], const double v0[3], double dt,
                      double r[3], double v[3]);
 
@@ -35,7 +37,10 @@ int jmd_orbit_kepler(double mu, const double r0[3], const double v0[3], double d
  * E is returned in the same revolution as M. */
 int jmd_orbit_kepler_equation(double mean_anomaly, double e, double *ecc_anomaly);
 
-/* Single revolution. retrograde = 0: the transfer whose angular momentum has a positive z component. */
+/* Single revolution. retrograde = 0: the transfer whose angular momentum has a positive z component.
+   When r1 x r2 has no z component (both in a plane containing the z axis) the flag cannot
+   choose, and the short way (transfer angle < pi) is returned for either value; collinear
+   r1, r2 (no plane) give JMD_EINVAL. docs/orbit.md. */
 int jmd_orbit_lambert(double mu, const double r1[3], const double r2[3], double tof,
                       int retrograde, double v1[3], double v2[3]);
 
@@ -48,7 +53,8 @@ int jmd_orbit_lambert_multi(double mu, const double r1[3], const double r2[3], d
 
 /* Minimum-energy free flight over the given range angle (radians) from burnout radius r_burnout,
    spherical non-rotating Earth: burnout speed (m/s), flight-path angle above the local horizontal (rad),
-   time of flight (s), apogee radius (m). */
+   time of flight (s), apogee radius (m). For range angles above pi the formulas give a negative
+   flight-path angle (an arc below the burnout radius): the caller decides whether it is physical. */
 typedef struct { double speed, gamma, tof, apogee_radius; } jmd_ballistic;
 int jmd_orbit_min_energy(double mu, double r_burnout, double range_angle, jmd_ballistic *out);
 

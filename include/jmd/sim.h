@@ -59,6 +59,7 @@ typedef struct {
     double t_end;           /* intercept (killed) or impact (leaked) */
     double lat, lon, alt;   /* where it ended (rad, rad, m) */
     int killer_site;        /* site index for an intercept, -1 */
+    int engage_site;        /* site of the first interceptor launched at it, -1 */
     int rounds;             /* interceptors launched at it */
     int assets_hit;         /* assets within their lethal radius of its impact */
 } jmd_sim_threat;
@@ -77,6 +78,7 @@ typedef struct {
 } jmd_sim_party;
 
 typedef struct {
+    jmd_gov_model model;        /* the model the trial ran under */
     size_t nthreats;
     jmd_sim_threat *threats;    /* [nthreats], scenario order */
     size_t nassets;

@@ -202,6 +202,7 @@ static int fly_threats(world *w, char *err, size_t errlen)
         r->lat = r->lon = r->alt = NAN;
         r->detect_radar = -1;
         r->killer_site = -1;
+        r->engage_site = -1;
     }
     return 0;
 }
@@ -511,7 +512,10 @@ static int party_steps(world *w, double t)
             if (th >= 0) {
                 jmd_sim_threat *r = &w->res->threats[th];
                 r->rounds++;
-                if (isnan(r->t_engage) || e->t_launch < r->t_engage) r->t_engage = e->t_launch;
+                if (isnan(r->t_engage) || e->t_launch < r->t_engage) {
+                    r->t_engage = e->t_launch;
+                    r->engage_site = e->site;
+                }
                 if (isnan(r->t_decision)) r->t_decision = t;
             }
             ev_begin(w, t, "interceptor_order");
@@ -731,6 +735,7 @@ int jmd_sim_run(const jmd_scenario *sc, uint64_t seed, const jmd_sim_opts *opts,
         snprintf(err, errlen, "unknown governance model %d", (int)w.model);
         goto fail;
     }
+    res->model = w.model;
     if (np > 0 && (rc = jmd_bus_inproc_create((int)np, sc->links, seed, &w.bus)) != 0) {
         snprintf(err, errlen, "message bus cannot start: %s", jmd_strerror(rc));
         goto fail;
@@ -889,7 +894,7 @@ int jmd_sim_write_summary(const jmd_scenario *sc, uint64_t seed, const jmd_sim_r
     fprintf(f, ",\n  \"epoch\": ");
     json_str(f, sc->epoch);
     fprintf(f, ",\n  \"seed\": %llu,\n  \"model\": \"%s\",\n", (unsigned long long)seed,
-            jmd_gov_model_name(sc->gov.model));
+            jmd_gov_model_name(r->model));
     fprintf(f, "  \"totals\": {\"threats\": %zu, \"intercepted\": %d, \"leaked\": %d, "
                "\"interceptors_fired\": %d, \"interceptors_wasted\": %d, "
                "\"radar_detections\": %ld},\n",
@@ -964,7 +969,7 @@ int jmd_sim_write_account(const jmd_scenario *sc, const jmd_sim_result *r, FILE 
 {
     if (!sc || !r || !f) return JMD_EINVAL;
     fprintf(f, "%s — model %s, %zu threats, %zu radars, %zu satellites, %zu firing sites\n",
-            sc->name[0] ? sc->name : "scenario", jmd_gov_model_name(sc->gov.model),
+            sc->name[0] ? sc->name : "scenario", jmd_gov_model_name(r->model),
             r->nthreats, sc->nradars, sc->nirsats, sc->nsites);
     for (size_t i = 0; i < r->nthreats; i++) {
         const jmd_sim_threat *t = &r->threats[i];
@@ -985,8 +990,10 @@ int jmd_sim_write_account(const jmd_scenario *sc, const jmd_sim_result *r, FILE 
         else fprintf(f, "  never detected by a radar\n");
         if (isfinite(t->t_track)) fprintf(f, "  firm track at %.1f s\n", t->t_track);
         if (t->rounds > 0)
-            fprintf(f, "  %d interceptor%s launched at it, the first at %.1f s\n", t->rounds,
-                    t->rounds == 1 ? "" : "s", t->t_engage);
+            fprintf(f, "  %d interceptor%s launched at it, the first at %.1f s by %s (%s)\n",
+                    t->rounds, t->rounds == 1 ? "" : "s", t->t_engage,
+                    sc->sites[t->engage_site].name,
+                    sc->parties[sc->sites[t->engage_site].owner].name);
         else fprintf(f, "  not engaged\n");
         if (t->fate == JMD_FATE_INTERCEPTED) {
             fprintf(f, "  INTERCEPTED at %.1f s by %s, %.0f km up over ", t->t_end,
