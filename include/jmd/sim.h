@@ -39,6 +39,7 @@ typedef struct {
                             out (default 20 km) */
     jmd_party_opts party; /* options of every node */
     int model;            /* jmd_gov_model to run under, or -1: the scenario's own */
+    int keep_truth;       /* 1: the result keeps every threat's truth trajectory (reports) */
 } jmd_sim_opts;
 
 void jmd_sim_opts_default(jmd_sim_opts *o);
@@ -91,6 +92,9 @@ typedef struct {
     jmd_sim_party *party;       /* [nparties] */
     long *msgs, *bytes;         /* [nparties * nparties]: messages and bytes sent from row to column */
     long msgs_by_kind[JMD_MSG_KIND_MAX + 1]; /* messages sent over the bus, by jmd_msg_kind */
+    jmd_trajectory *truth;      /* [nthreats] with opts.keep_truth: each threat's flight from
+                                   launch to impact (ECI, 1 s samples), whatever its fate
+                                   (t_end says where it ended); else NULL. Owned by the result */
     long measurements;          /* radar detections made (incl. false alarms) */
     long events;                /* event lines written */
     int intercepted, leaked, fired, wasted;

@@ -654,6 +654,9 @@ void jmd_sim_result_free(jmd_sim_result *r)
     free(r->party);
     free(r->msgs);
     free(r->bytes);
+    if (r->truth)
+        for (size_t i = 0; i < r->nthreats; i++) jmd_trajectory_free(&r->truth[i]);
+    free(r->truth);
     free(r);
 }
 
@@ -841,6 +844,11 @@ int jmd_sim_run(const jmd_scenario *sc, uint64_t seed, const jmd_sim_opts *opts,
     }
     account_parties(&w);
     account_exchange(&w);
+    if (opts->keep_truth) {
+        /* Hand the flights over to the result (the world frees NULL arrays). */
+        res->truth = w.tr;
+        w.tr = NULL;
+    }
     for (size_t i = 0; i < nt; i++)
         if (res->threats[i].fate == JMD_FATE_NONE)
             res->threats[i].fate = sc->threats[i].t_launch <= sc->duration ? JMD_FATE_IN_FLIGHT
