@@ -3,7 +3,6 @@
  * value produces one line naming the flag, what was expected and what was
  * found.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -35,8 +34,11 @@ int jmd_cli_fail(const char *cmd, const char *fmt, ...)
     return JMD_EXIT_FAIL;
 }
 
-/* strtod over the whole of [s, s+len): no leading blanks, nothing left over,
- * finite. Works on a copy so that "1,2" can be split without writing. */
+/* strtod over the whole of [s, s+len): a plain decimal number (digits,
+ * sign, point, exponent: no blanks, no hexadecimal "0x1p3", no "inf" or
+ * "nan", as in the YAML files), nothing left over, finite. A value that
+ * underflows to zero or a subnormal is accepted; one that overflows is
+ * not. Works on a copy so that "1,2" can be split without writing. */
 static int parse_double(const char *s, size_t len, double *out)
 {
     char buf[64];
@@ -44,10 +46,11 @@ static int parse_double(const char *s, size_t len, double *out)
     if (len == 0 || len >= sizeof buf) return JMD_EINVAL;
     memcpy(buf, s, len);
     buf[len] = '\0';
-    if (isspace((unsigned char)buf[0])) return JMD_EINVAL;
+    for (size_t k = 0; k < len; k++)
+        if (!strchr("0123456789+-.eE", buf[k]) || buf[k] == '\0') return JMD_EINVAL;
     errno = 0;
     double v = strtod(buf, &end);
-    if (*end != '\0' || errno == ERANGE || !isfinite(v)) return JMD_EINVAL;
+    if (*end != '\0' || !isfinite(v) || (errno == ERANGE && fabs(v) > 1.0)) return JMD_EINVAL;
     *out = v;
     return 0;
 }

@@ -219,10 +219,33 @@ int jmd_cmd_reach(int argc, char **argv)
     if (a.have_min) ic.min_alt = a.min_alt_km * 1e3;
     if (a.have_max) ic.max_alt = a.max_alt_km * 1e3;
     if (ic.min_alt >= ic.max_alt) {
-        jmd_cli_usage_error(CMD, "--min-alt-km: expected less than the maximum altitude %.1f km, "
-                                 "found %.1f km",
-                            ic.max_alt / 1e3, ic.min_alt / 1e3);
+        /* name the flag the user gave: with only --max-alt-km, the minimum
+         * is the interceptor's (or the default) */
+        if (a.have_max && !a.have_min)
+            jmd_cli_usage_error(CMD, "--max-alt-km: expected more than the minimum altitude "
+                                     "%.1f km (%s's), found %.1f km",
+                                ic.min_alt / 1e3, ic.name, ic.max_alt / 1e3);
+        else
+            jmd_cli_usage_error(CMD, "--min-alt-km: expected less than the maximum altitude "
+                                     "%.1f km, found %.1f km",
+                                ic.max_alt / 1e3, ic.min_alt / 1e3);
         goto done;
+    }
+    {
+        double s12, azi1, azi2;
+        if (jmd_geo_inverse(a.t_lat0, a.t_lon0, a.t_lat1, a.t_lon1, &s12, &azi1, &azi2) == 0 &&
+            s12 < 1e3) {
+            jmd_cli_usage_error(CMD, "--threat-to: expected an aim point at least 1 km from "
+                                     "--threat-from, found %.3f km",
+                                s12 / 1e3);
+            goto done;
+        }
+        if (s12 > 19500e3) {
+            jmd_cli_usage_error(CMD, "--threat-to: expected an aim point short of the antipode of "
+                                     "--threat-from (at most 19500 km), found %.1f km",
+                                s12 / 1e3);
+            goto done;
+        }
     }
     if (a.threat_vehicle &&
         !(veh = jmd_cli_vehicle(CMD, "--threat-vehicle", &cat, a.threat_vehicle)))

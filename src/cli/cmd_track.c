@@ -100,12 +100,13 @@ static int slurp(const char *path, char **out, size_t *len)
         n += r;
         if (r == 0) break;
     }
-    int bad = ferror(f);
+    int bad = ferror(f), err = errno;
     fclose(f);
     if (!buf) return jmd_cli_fail(CMD, "out of memory");
     if (bad) {
         free(buf);
-        return jmd_cli_usage_error(CMD, "--measurements: cannot read \"%s\"", path);
+        return jmd_cli_usage_error(CMD, "--measurements: cannot read \"%s\": %s", path,
+                                   strerror(err));
     }
     buf[n] = '\0';
     *out = buf;
@@ -146,6 +147,9 @@ static int field_number(const char *path, long lineno, const char *line, size_t 
     size_t o = off, l = len;
     trim(line, &o, &l);
     int ok = l > 0 && l < sizeof buf;
+    /* plain decimal only, as in the scenario files: no "0x1p3", "inf", "nan" */
+    for (size_t k = 0; ok && k < l; k++)
+        ok = line[o + k] != '\0' && strchr("0123456789+-.eE", line[o + k]) != NULL;
     if (ok) {
         memcpy(buf, line + o, l);
         buf[l] = '\0';
@@ -177,19 +181,27 @@ static int parse_csv(const char *path, char *text, size_t len, row **rows_out, s
     size_t off[256], flen[256], maxf = 256;
     int colidx[NCOL];
     long lineno = 0;
-    size_t pos = 0, nr = 0, cap = 0;
+    size_t pos = 0, nr = 0, cap = 0, ncols = 0;
     row *rows = NULL;
     int have_header = 0, status = 0;
     double t_prev = -INFINITY;
 
     while (pos < len && status == 0) {
+        /* a line ends at LF, CR LF or a lone CR */
         size_t end = pos;
-        while (end < len && text[end] != '\n') end++;
+        while (end < len && text[end] != '\n' && text[end] != '\r') end++;
         size_t llen = end - pos;
         const char *line = text + pos;
         lineno++;
-        size_t next = end < len ? end + 1 : end;
-        if (llen > 0 && line[llen - 1] == '\r') llen--;
+        size_t next = end;
+        if (next < len && text[next] == '\r') next++;
+        if (next < len && text[next] == '\n') next++;
+        const char *nul = memchr(line, '\0', llen);
+        if (nul) {
+            status = jmd_cli_usage_error(CMD, "%s:%ld:%zu: expected text, found a NUL byte", path,
+                                         lineno, (size_t)(nul - line) + 1);
+            break;
+        }
         size_t blank = 0;
         while (blank < llen && (line[blank] == ' ' || line[blank] == '\t')) blank++;
         if (blank == llen) { /* empty line */
@@ -232,8 +244,15 @@ static int parse_csv(const char *path, char *text, size_t len, row **rows_out, s
                              "t,meas_id,range_m,az_rad,el_rad), found none",
                         path, lineno, col_name[c]);
             have_header = 1;
+            ncols = nf;
             pos = next;
             continue;
+        }
+        if (nf != ncols) {
+            status = jmd_cli_usage_error(CMD, "%s:%ld:1: expected %zu fields as in the header, "
+                                              "found %zu",
+                                         path, lineno, ncols, nf);
+            break;
         }
         double v[NCOL];
         for (int c = 0; c < NCOL && status == 0; c++) {
@@ -248,14 +267,20 @@ static int parse_csv(const char *path, char *text, size_t len, row **rows_out, s
         }
         if (status) break;
         size_t ft = off[colidx[C_T]], fr = off[colidx[C_RANGE]], fe = off[colidx[C_EL]];
-        size_t fi = off[colidx[C_ID]];
-        if (v[C_T] < t_prev) {
+        size_t fi = off[colidx[C_ID]], fa = off[colidx[C_AZ]];
+        if (fabs(v[C_T]) > 1e9) {
+            status = range_error(path, lineno, ft, C_T, "a time in [-1e9, 1e9] s", line,
+                                 flen[colidx[C_T]]);
+        } else if (v[C_T] < t_prev) {
             char what[96];
             snprintf(what, sizeof what, "a time not before the previous row's %.17g", t_prev);
             status = range_error(path, lineno, ft, C_T, what, line, flen[colidx[C_T]]);
-        } else if (!(v[C_RANGE] > 0.0)) {
-            status = range_error(path, lineno, fr, C_RANGE, "a range > 0 m", line,
+        } else if (!(v[C_RANGE] > 0.0) || v[C_RANGE] > 1e9) {
+            status = range_error(path, lineno, fr, C_RANGE, "a range in (0, 1e9] m", line,
                                  flen[colidx[C_RANGE]]);
+        } else if (fabs(v[C_AZ]) > 2.0 * 3.14159265358979323846) {
+            status = range_error(path, lineno, fa, C_AZ, "an azimuth in [-2pi, 2pi] rad", line,
+                                 flen[colidx[C_AZ]]);
         } else if (fabs(v[C_EL]) > 0.5 * 3.14159265358979323846) {
             status = range_error(path, lineno, fe, C_EL, "an elevation in [-pi/2, pi/2] rad",
                                  line, flen[colidx[C_EL]]);

@@ -6,6 +6,7 @@
  * the targeted powered flight (boost, J2, drag) and its impact miss.
  * Degrees and km at this edge; the library underneath is SI.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -201,6 +202,14 @@ int jmd_cmd_trajectory(int argc, char **argv)
                                      s12 / 1e3);
         goto done;
     }
+    /* Near the antipode every azimuth reaches the aim: the trajectory's plane
+     * is undefined (the longest meridian arc is 20,004 km). */
+    if (s12 > 19500e3) {
+        status = jmd_cli_usage_error(CMD, "--to: expected an aim point short of the antipode of "
+                                          "--from (at most 19500 km), found %.1f km",
+                                     s12 / 1e3);
+        goto done;
+    }
     /* The closed form's range angle: ground range over the mean Earth
      * radius, as in the reference table (shared/reference §4). */
     psi = s12 / JMD_EARTH_RMEAN;
@@ -224,8 +233,10 @@ int jmd_cmd_trajectory(int argc, char **argv)
         status = jmd_cli_fail(CMD, "trajectory solve failed: %s", jmd_strerror(rc));
         goto done;
     }
+    errno = 0;
     if (a.csv && write_csv(a.csv, &tr, a.step) != 0) {
-        status = jmd_cli_fail(CMD, "--csv: cannot write \"%s\"", a.csv);
+        status = jmd_cli_fail(CMD, "--csv: cannot write \"%s\"%s%s", a.csv, errno ? ": " : "",
+                              errno ? strerror(errno) : "");
         goto done;
     }
 

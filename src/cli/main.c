@@ -103,5 +103,23 @@ int main(int argc, char **argv)
             return JMD_EXIT_OK;
         }
     }
+    /* No command takes more than a few dozen words; the bound keeps the
+     * check below (quadratic) cheap whatever the input. */
+    if (argc - 2 > 4096)
+        return jmd_cli_usage_error(c->name, "expected at most 4096 arguments, found %d",
+                                   argc - 2);
+    /* A flag given twice is refused rather than the last one silently
+     * winning ("--from A --from B" for "--from A --to B"). Values never
+     * start with "--" (jmd_cli_value refuses them), so every such word is
+     * a flag. */
+    for (int i = 2; i < argc; i++) {
+        if (strncmp(argv[i], "--", 2) != 0) continue;
+        for (int j = 2; j < i; j++)
+            if (strcmp(argv[i], argv[j]) == 0)
+                return jmd_cli_usage_error(c->name,
+                                           "%s: expected at most once, found it again "
+                                           "(arguments %d and %d)",
+                                           argv[i], j - 1, i - 1);
+    }
     return c->run(argc - 1, argv + 1);
 }
