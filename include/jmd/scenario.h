@@ -91,6 +91,36 @@ typedef struct {
 /* jmd_gov_model, jmd_quorum_kind, jmd_governance, jmd_dist, jmd_link and
  * jmd_release_policy are defined in jmd/govern.h. */
 
+/* The `strategic:` section (the transparency analysis, jmd/assure.h): one
+ * party's strategic forces as the places, vehicles and trajectory types
+ * from which `jmd assure` samples trajectories. */
+typedef struct {
+    char name[JMD_NAME_MAX];
+    double lat, lon;         /* rad: the point, or for a polygon the mean of its vertices */
+    jmd_polygon area;        /* polygon area (area.n >= 3), or n = 0 for a point */
+} jmd_strategic_area;
+
+typedef struct {
+    jmd_traj_type type;      /* minimum-energy, lofted or depressed */
+    double apogee;           /* m, for lofted/depressed (<= 0: at full burn); 0 for minimum-energy */
+} jmd_strategic_traj;
+
+typedef struct {
+    int party;                      /* party index */
+    jmd_strategic_area *launch;     /* launch areas (points or polygons) */
+    size_t nlaunch;
+    jmd_strategic_area *targets;    /* aim points (area.n = 0) */
+    size_t ntargets;
+    jmd_vehicle *vehicles;          /* vehicle classes, copied from the catalogue */
+    size_t nvehicles;
+    jmd_strategic_traj *trajs;      /* trajectory types */
+    size_t ntrajs;
+    double rcs;                     /* m^2, RV radar cross-section (default 0.1) */
+} jmd_strategic;
+
+#define JMD_SCENARIO_MAX_STRATEGIC_AREAS 256 /* launch areas or targets of one party */
+#define JMD_SCENARIO_MAX_STRATEGIC_KINDS 16  /* vehicles or trajectory types of one party */
+
 /* The validated world. Every array holds its count; empty arrays are NULL
  * with count 0. */
 typedef struct {
@@ -136,6 +166,11 @@ typedef struct {
     unsigned char *release_set;  /* [n * n] 1: release[] holds the scenario's policy for the
                                   pair; 0: release[] is zero and the model's own default
                                   policy applies (jmd/govern.h) */
+
+    /* Added after the first release of this struct: the `strategic:`
+     * section, at most one entry per party, in file order. */
+    jmd_strategic *strategic;
+    size_t nstrategic;
 } jmd_scenario;
 
 /* Parses scenario text (len bytes, need not be NUL-terminated). `name`

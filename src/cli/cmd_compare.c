@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "cli/compare.h"
 #include "jmd/error.h"
+#include "jmd/report.h"
 #include "jmd/study.h"
 
 #define CMD "run"
@@ -112,6 +113,37 @@ static int write_summary(const char *path, const jmd_scenario *sc, const jmd_stu
     return JMD_EXIT_OK;
 }
 
+/* DIR/report.html: the study plus one replay trial per model, run again
+ * with the trajectories kept (keep_truth) and the study's first trial
+ * seed, so the replay is trial 0 of every model (common random numbers). */
+static int write_report(const char *outdir, const char *scenario_path, const jmd_scenario *sc,
+                        const jmd_study_opts *o, const jmd_study *s)
+{
+    const jmd_sim_result *replays[JMD_STUDY_MAX_MODELS] = {NULL};
+    jmd_sim_result *owned[JMD_STUDY_MAX_MODELS] = {NULL};
+    uint64_t seed0 = jmd_study_trial_seed(o->seed, 0);
+    char err[1024], path[4096];
+    int status = JMD_EXIT_OK, rc = 0;
+    for (int m = 0; m < o->nmodels && rc == 0; m++) {
+        jmd_sim_opts so = o->sim;
+        so.events = NULL;
+        so.model = o->models[m];
+        so.keep_truth = 1;
+        rc = jmd_sim_run(sc, seed0, &so, &owned[m], err, sizeof err);
+        replays[m] = owned[m];
+    }
+    snprintf(path, sizeof path, "%s/report.html", outdir);
+    if (rc != 0) {
+        status = jmd_cli_fail(CMD, "report replay: %s", err);
+    } else {
+        jmd_report_input ri = {scenario_path, s, replays, (size_t)o->nmodels, seed0};
+        if (jmd_report_write_file(path, sc, &ri) != 0)
+            status = jmd_cli_fail(CMD, "--out: cannot write \"%s\"", path);
+    }
+    for (int m = 0; m < o->nmodels; m++) jmd_sim_result_free(owned[m]);
+    return status;
+}
+
 int jmd_cmd_run_compare(const char *scenario_path, const jmd_scenario *sc,
                         const char *models_arg, long trials, int threads, uint64_t seed,
                         const char *outdir, int quiet)
@@ -158,9 +190,11 @@ int jmd_cmd_run_compare(const char *scenario_path, const jmd_scenario *sc,
     if (rc != 0) return jmd_cli_fail(CMD, "%s", err[0] ? err : jmd_strerror(rc));
     status = JMD_EXIT_OK;
     if (outdir) status = write_summary(sumpath, sc, s);
+    if (outdir && status == JMD_EXIT_OK) status = write_report(outdir, scenario_path, sc, &o, s);
     if (status == JMD_EXIT_OK && !quiet) {
         if (jmd_study_write_table(sc, s, stdout) != 0) status = JMD_EXIT_FAIL;
         if (outdir) printf("\nWrote %s and %s\n", sumpath, dbpath);
+        if (outdir) printf("Wrote %s/report.html\n", outdir);
     }
     jmd_study_free(s);
     return status;

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,8 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/compare.h"
+#include "jmd/export.h"
+#include "jmd/report.h"
 #include "jmd/scenario.h"
 #include "jmd/sim.h"
 
@@ -138,9 +141,22 @@ int jmd_cmd_run(int argc, char **argv)
             path = f;
         }
     }
-    if (!path) {
-        jmd_cli_usage_error(CMD, "SCENARIO: expected a scenario file, found nothing");
+    if (!path || !path[0]) {
+        jmd_cli_usage_error(CMD, "SCENARIO: expected a scenario file, found %s",
+                            path ? "an empty name" : "nothing");
         goto done;
+    }
+    if (outdir) {
+        struct stat st;
+        if (!outdir[0]) {
+            jmd_cli_usage_error(CMD, "--out: expected a directory, found an empty name");
+            goto done;
+        }
+        if (stat(outdir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+            jmd_cli_usage_error(CMD, "--out: expected a directory, found the file \"%s\"",
+                                outdir);
+            goto done;
+        }
     }
     rc = jmd_scenario_load(path, &sc, err, sizeof err);
     if (rc != 0) {
@@ -187,6 +203,7 @@ int jmd_cmd_run(int argc, char **argv)
     jmd_sim_opts_default(&so);
     so.events = events;
     so.model = model;
+    so.keep_truth = outdir != NULL; /* trajectories for the exports (and report) */
     rc = jmd_sim_run(sc, seed, &so, &res, err, sizeof err);
     if (rc == JMD_ENOSOL) {
         fprintf(stderr, "jmd run: %s: %s\n", path, err);
@@ -216,10 +233,35 @@ int jmd_cmd_run(int argc, char **argv)
             goto done;
         }
         summary = NULL;
+        /* Google Earth and CesiumJS views of the run (jmd/export.h) */
+        static const char *const exports[] = {"scenario.kml", "scenario.czml"};
+        for (int k = 0; k < 2; k++) {
+            FILE *ef = open_out(outdir, exports[k], fpath, sizeof fpath);
+            int erc = !ef     ? JMD_EIO
+                      : k == 0 ? jmd_export_kml(ef, sc, res)
+                               : jmd_export_czml(ef, sc, res, NAN);
+            if (ef && fclose(ef) != 0 && erc == 0) erc = JMD_EIO;
+            if (erc != 0) {
+                status = jmd_cli_fail(CMD, "--out: cannot write \"%s\"", fpath);
+                goto done;
+            }
+        }
+        /* the HTML report: map, replay, timeline, sources (jmd/report.h) */
+        const jmd_sim_result *replay[1] = {res};
+        jmd_report_input ri = {path, NULL, replay, 1, seed};
+        snprintf(fpath, sizeof fpath, "%s/report.html", outdir);
+        if (jmd_report_write_file(fpath, sc, &ri) != 0) {
+            status = jmd_cli_fail(CMD, "--out: cannot write \"%s\"", fpath);
+            goto done;
+        }
     }
     if (!quiet) {
         jmd_sim_write_account(sc, res, stdout);
-        if (outdir) printf("Wrote %s/events.jsonl and %s/summary.json\n", outdir, outdir);
+        if (outdir) {
+            printf("Wrote %s/events.jsonl and %s/summary.json\n", outdir, outdir);
+            printf("Wrote %s/scenario.kml and %s/scenario.czml\n", outdir, outdir);
+            printf("Wrote %s/report.html\n", outdir);
+        }
     }
     status = JMD_EXIT_OK;
 done:

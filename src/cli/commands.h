@@ -15,6 +15,8 @@ int jmd_cmd_reach(int argc, char **argv);
 void jmd_cmd_reach_help(FILE *out);
 int jmd_cmd_track(int argc, char **argv);
 void jmd_cmd_track_help(FILE *out);
+int jmd_cmd_assure(int argc, char **argv);
+void jmd_cmd_assure_help(FILE *out);
 int jmd_cmd_geodesic(int argc, char **argv);
 void jmd_cmd_geodesic_help(FILE *out);
 int jmd_cmd_catalogue(int argc, char **argv);
@@ -29,6 +31,8 @@ void jmd_cmd_catalogue_help(FILE *out);
      jmd_cmd_reach, jmd_cmd_reach_help},                                                       \
     {"track", "track ballistic targets from a radar's measurement CSV (EKF, GNN, M-of-N)",    \
      jmd_cmd_track, jmd_cmd_track_help},                                                       \
+    {"assure", "transparency analysis: can the defenses reach a party's strategic deterrent", \
+     jmd_cmd_assure, jmd_cmd_assure_help},                                                    \
     {"geodesic", "distance and azimuths between two points on the WGS-84 ellipsoid",          \
      jmd_cmd_geodesic, jmd_cmd_geodesic_help},                                                 \
     {"catalogue", "list the threat and interceptor classes and their figures",                \

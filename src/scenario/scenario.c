@@ -10,7 +10,8 @@
  * everything outside the block blanked, so its messages keep their lines
  * and columns), parties and their assets (and their decision latency),
  * governance (every model's knobs, whatever `model` says), links,
- * release policies, sensors, sites, threats (salvos expanded). References
+ * release policies, sensors, sites, threats (salvos expanded), strategic
+ * forces (`strategic:`, for jmd assure). References
  * are resolved as they are read, so a scenario refers only to names
  * declared anywhere above in that order; parties come before everything
  * that names an owner.
@@ -415,7 +416,9 @@ static const nrange R_LAT = {-90, 90, 0, 0};
 static const nrange R_LON = {-180, 180, 0, 0};
 static const nrange R_ALT_M = {-500, 20000, 0, 0};
 static const nrange R_DURATION = {0, 86400, 1, 0};
-static const nrange R_STEP = {0, 3600, 1, 0};
+/* A step under 10 ms would make a day-long run take millions of steps for
+ * no gain (sensor revisits are seconds). */
+static const nrange R_STEP = {0.01, 3600, 0, 0};
 static const nrange R_VALUE = {0, 1e9, 1, 0};
 static const nrange R_LETHAL_KM = {0, 1000, 1, 0};
 static const nrange R_AZ_DEG = {0, 360, 0, 1};
@@ -1519,19 +1522,218 @@ static int read_threats(walk *w, const ynode *list)
     return rc;
 }
 
+/* ---- strategic forces (the transparency analysis) ------------------------ */
+
+enum { SG_PARTY, SG_LAUNCH, SG_TARGETS, SG_VEHICLES, SG_TRAJS, SG_RCS, SG_NKEYS };
+static const keyspec strategic_keys[SG_NKEYS] = {
+    {"party", 1},   {"launch_areas", 1}, {"targets", 1},
+    {"vehicles", 1}, {"trajectories", 0}, {"rcs_m2", 0},
+};
+enum { SA_NAME, SA_LAT, SA_LON, SA_POLY, SA_NKEYS };
+static const keyspec sarea_keys[SA_NKEYS] = {
+    {"name", 1}, {"lat_deg", 0}, {"lon_deg", 0}, {"polygon", 0}};
+static const keyspec starget_keys[3] = {{"name", 1}, {"lat_deg", 1}, {"lon_deg", 1}};
+enum { ST_TYPE, ST_APOGEE, ST_NKEYS };
+static const keyspec straj_keys[ST_NKEYS] = {{"type", 1}, {"apogee_km", 0}};
+
+/* Launch areas (polygons allowed) or targets (points only) of one entry. */
+static int read_strategic_areas(walk *w, const ynode *list, const char *path, int polygons,
+                                jmd_strategic_area **out, size_t *nout)
+{
+    size_t n;
+    int rc = get_seq(w, list, path,
+                     polygons ? "a sequence of launch areas" : "a sequence of targets",
+                     JMD_SCENARIO_MAX_STRATEGIC_AREAS, &n);
+    if (rc) return rc;
+    if (n == 0)
+        return jmd__scen_fail(&w->c, list, path, "expected at least one entry, found none");
+    *out = xcalloc(n, sizeof **out);
+    if (!*out) return JMD_ENOMEM;
+    size_t i = 0;
+    for (const ynode *e = list->first; e && rc == 0; e = e->next, i++) {
+        char p[160], q[200];
+        const ynode *v[SA_NKEYS];
+        idx(p, sizeof p, path, i);
+        jmd_strategic_area *a = &(*out)[i];
+        *nout = i + 1; /* so that a polygon allocated so far is freed */
+        if (polygons)
+            rc = check_keys(w, e, p, "a mapping (a launch area)", sarea_keys, SA_NKEYS, v);
+        else {
+            rc = check_keys(w, e, p, "a mapping (a target)", starget_keys, 3, v);
+            v[SA_POLY] = NULL;
+        }
+        if (rc || (rc = get_name(w, v[SA_NAME], p, "name", a->name, sizeof a->name))) break;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp((*out)[j].name, a->name) == 0) {
+                join(q, sizeof q, p, "name");
+                rc = jmd__scen_fail(&w->c, v[SA_NAME], q, "duplicate name \"%s\" in %s",
+                                    a->name, path);
+                break;
+            }
+        if (rc) break;
+        if (v[SA_POLY]) {
+            if (v[SA_LAT] || v[SA_LON]) {
+                const ynode *b = v[SA_LAT] ? v[SA_LAT] : v[SA_LON];
+                join(q, sizeof q, p, v[SA_LAT] ? "lat_deg" : "lon_deg");
+                rc = jmd__scen_fail(&w->c, b, q,
+                                    "expected either a point (lat_deg, lon_deg) or a polygon, "
+                                    "found both");
+                break;
+            }
+            join(q, sizeof q, p, "polygon");
+            if ((rc = get_polygon(w, v[SA_POLY], q, &a->area))) break;
+            double sl = 0, so = 0;
+            for (size_t k = 0; k < a->area.n; k++) {
+                sl += a->area.v[k].lat;
+                so += a->area.v[k].lon;
+            }
+            a->lat = sl / (double)a->area.n;
+            a->lon = so / (double)a->area.n;
+        } else {
+            if (!v[SA_LAT] || !v[SA_LON]) {
+                rc = jmd__scen_fail(&w->c, e, p, "missing required key \"%s\"%s",
+                                    v[SA_LAT] ? "lon_deg" : "lat_deg",
+                                    polygons ? " (or give \"polygon\")" : "");
+                break;
+            }
+            double lat = 0, lon = 0;
+            if ((rc = get_number(w, v[SA_LAT], p, "lat_deg", R_LAT, &lat)) ||
+                (rc = get_number(w, v[SA_LON], p, "lon_deg", R_LON, &lon)))
+                break;
+            a->lat = lat * DEG;
+            a->lon = lon * DEG;
+        }
+    }
+    return rc;
+}
+
+static int read_strategic(walk *w, const ynode *list)
+{
+    jmd_scenario *s = w->s;
+    size_t n;
+    int rc = get_seq(w, list, "strategic", "a sequence of strategic forces (one per party)",
+                     JMD_SCENARIO_MAX_PARTIES, &n);
+    if (rc || n == 0) return rc;
+    s->strategic = xcalloc(n, sizeof *s->strategic);
+    if (!s->strategic) return JMD_ENOMEM;
+    size_t i = 0;
+    for (const ynode *e = list->first; e && rc == 0; e = e->next, i++) {
+        char path[64], p[200], q[240];
+        const ynode *v[SG_NKEYS];
+        idx(path, sizeof path, "strategic", i);
+        jmd_strategic *g = &s->strategic[i];
+        s->nstrategic = i + 1;
+        g->rcs = 0.1;
+        if ((rc = check_keys(w, e, path, "a mapping (one party's strategic forces)",
+                             strategic_keys, SG_NKEYS, v)) ||
+            (rc = get_ref(w, v[SG_PARTY], path, "party", "party", s->parties,
+                          sizeof(jmd_party), s->nparties, &g->party)))
+            break;
+        for (size_t j = 0; j < i; j++)
+            if (s->strategic[j].party == g->party) {
+                join(p, sizeof p, path, "party");
+                rc = jmd__scen_fail(&w->c, v[SG_PARTY], p,
+                                    "expected one strategic entry per party, found a second "
+                                    "for \"%s\"",
+                                    s->parties[g->party].name);
+                break;
+            }
+        if (rc) break;
+        join(p, sizeof p, path, "launch_areas");
+        if ((rc = read_strategic_areas(w, v[SG_LAUNCH], p, 1, &g->launch, &g->nlaunch))) break;
+        join(p, sizeof p, path, "targets");
+        if ((rc = read_strategic_areas(w, v[SG_TARGETS], p, 0, &g->targets, &g->ntargets)))
+            break;
+        /* vehicles: a sequence of catalogue names */
+        join(p, sizeof p, path, "vehicles");
+        if ((rc = get_seq(w, v[SG_VEHICLES], p, "a sequence of vehicle names",
+                          JMD_SCENARIO_MAX_STRATEGIC_KINDS, &g->nvehicles)))
+            break;
+        if (g->nvehicles == 0) {
+            rc = jmd__scen_fail(&w->c, v[SG_VEHICLES], p,
+                                "expected at least one vehicle, found none");
+            break;
+        }
+        g->vehicles = xcalloc(g->nvehicles, sizeof *g->vehicles);
+        if (!g->vehicles) return JMD_ENOMEM;
+        size_t k = 0;
+        for (const ynode *x = v[SG_VEHICLES]->first; x && rc == 0; x = x->next, k++) {
+            int vi = -1;
+            idx(q, sizeof q, p, k);
+            if ((rc = get_ref(w, x, "", q, "vehicle", s->cat.vehicles, sizeof(jmd_vehicle),
+                              s->cat.nvehicles, &vi)))
+                break;
+            for (size_t j = 0; j < k; j++)
+                if (strcmp(g->vehicles[j].name, s->cat.vehicles[vi].name) == 0)
+                    rc = jmd__scen_fail(&w->c, x, q, "duplicate vehicle \"%s\"",
+                                        s->cat.vehicles[vi].name);
+            if (rc) break;
+            g->vehicles[k] = s->cat.vehicles[vi];
+        }
+        if (rc) break;
+        /* trajectories: default minimum-energy only */
+        join(p, sizeof p, path, "trajectories");
+        size_t nt = 0;
+        if ((rc = get_seq(w, v[SG_TRAJS], p, "a sequence of trajectory types",
+                          JMD_SCENARIO_MAX_STRATEGIC_KINDS, &nt)))
+            break;
+        g->trajs = xcalloc(nt ? nt : 1, sizeof *g->trajs);
+        if (!g->trajs) return JMD_ENOMEM;
+        if (nt == 0) {
+            if (v[SG_TRAJS] && !jmd__scen_is_null(v[SG_TRAJS])) {
+                rc = jmd__scen_fail(&w->c, v[SG_TRAJS], p,
+                                    "expected at least one trajectory type, found none");
+                break;
+            }
+            g->ntrajs = 1;
+            g->trajs[0].type = JMD_TRAJ_MIN_ENERGY;
+        }
+        k = 0;
+        for (const ynode *x = nt ? v[SG_TRAJS]->first : NULL; x && rc == 0; x = x->next, k++) {
+            const ynode *tv[ST_NKEYS];
+            int type = 0;
+            double apogee = 0;
+            idx(q, sizeof q, p, k);
+            if ((rc = check_keys(w, x, q, "a mapping (a trajectory type)", straj_keys, ST_NKEYS,
+                                 tv)) ||
+                (rc = get_enum(w, tv[ST_TYPE], q, "type", traj_names, 3, &type)))
+                break;
+            if (tv[ST_APOGEE] && type == 0) {
+                char r[280];
+                join(r, sizeof r, q, "apogee_km");
+                rc = jmd__scen_fail(&w->c, tv[ST_APOGEE], r,
+                                    "applies only to lofted or depressed trajectories, found "
+                                    "type minimum-energy");
+                break;
+            }
+            if ((rc = get_number(w, tv[ST_APOGEE], q, "apogee_km", R_APOGEE_KM, &apogee))) break;
+            g->trajs[k].type = (jmd_traj_type)type;
+            g->trajs[k].apogee = apogee * 1e3;
+            for (size_t j = 0; j < k; j++)
+                if (g->trajs[j].type == g->trajs[k].type &&
+                    g->trajs[j].apogee == g->trajs[k].apogee)
+                    rc = jmd__scen_fail(&w->c, x, q, "duplicate trajectory type");
+            g->ntrajs = k + 1;
+        }
+        if (rc) break;
+        if ((rc = get_number(w, v[SG_RCS], path, "rcs_m2", R_RCS_THREAT, &g->rcs))) break;
+    }
+    return rc;
+}
+
 /* ---- top level ---------------------------------------------------------------- */
 
 enum {
     K_NAME, K_DESC, K_EPOCH, K_DURATION, K_STEP, K_SEED, K_BUILTIN, K_INCLUDE, K_CATALOGUE,
     K_GOVERNANCE, K_LINKS, K_LINK_DEFAULT, K_RELEASE, K_RELEASE_DEFAULT, K_PARTIES, K_SENSORS,
-    K_SITES, K_THREATS, K_NKEYS
+    K_SITES, K_THREATS, K_STRATEGIC, K_NKEYS
 };
 static const keyspec top_keys[K_NKEYS] = {
     {"name", 0},      {"description", 0}, {"epoch", 0},      {"duration_s", 1},
     {"step_s", 0},    {"seed", 0},        {"builtin_catalogue", 0}, {"include", 0},
     {"catalogue", 0}, {"governance", 0},  {"links", 0},      {"link_default", 0},
     {"release", 0},   {"release_default", 0}, {"parties", 1},  {"sensors", 0},
-    {"sites", 0},     {"threats", 0},
+    {"sites", 0},     {"threats", 0},       {"strategic", 0},
 };
 
 #define DEFAULT_EPOCH "2012-01-01T00:00:00Z"
@@ -1604,7 +1806,7 @@ static int read_root(walk *w, const ynode *root)
         (rc = alloc_pairs(w)) || (rc = read_links(w, v[K_LINK_DEFAULT], v[K_LINKS])) ||
         (rc = read_release(w, v[K_RELEASE_DEFAULT], v[K_RELEASE])) ||
         (rc = read_sensors(w, v[K_SENSORS])) || (rc = read_sites(w, v[K_SITES])) ||
-        (rc = read_threats(w, v[K_THREATS])))
+        (rc = read_threats(w, v[K_THREATS])) || (rc = read_strategic(w, v[K_STRATEGIC])))
         return rc;
     return 0;
 }
@@ -1634,6 +1836,15 @@ void jmd_scenario_free(jmd_scenario *s)
     free(s->links);
     free(s->release);
     free(s->release_set);
+    for (size_t i = 0; s->strategic && i < s->nstrategic; i++) {
+        jmd_strategic *g = &s->strategic[i];
+        for (size_t k = 0; g->launch && k < g->nlaunch; k++) free(g->launch[k].area.v);
+        free(g->launch);
+        free(g->targets);
+        free(g->vehicles);
+        free(g->trajs);
+    }
+    free(s->strategic);
     jmd_catalogue_free(&s->cat);
     free(s);
 }

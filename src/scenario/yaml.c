@@ -260,6 +260,8 @@ static size_t utf8_check(const unsigned char *s, size_t len, int *line, int *col
     int ln = 0, cl = 0;
     while (i < len) {
         unsigned char b = s[i];
+        /* A NUL would end the text for the YAML parser: refuse it here. */
+        if (b == 0) break;
         size_t n;
         unsigned long cp;
         if (b < 0x80) {
