@@ -238,6 +238,7 @@
     });
     g('markers');
     drawScaleBar(sym);
+    declutter(sym.querySelectorAll('text.label'));
 
     // Legend.
     var lg = document.getElementById('map-legend');
@@ -255,6 +256,25 @@
     item(swatchSvg(function (s) { sv('circle', { cx: 13, cy: 7, r: 4, class: 'threat-marker-swatch' }, s); }), 'threat at the slider time');
     note.textContent = 'Azimuthal equal-area projection centred on ' + fmt(c[1], 1) + '° N ' + fmt(c[0], 1) +
       '° E. Reach circles are a picture of each interceptor\'s kinematic reach (half the free-flight range at its burnout speed, or its range limit), not the engagement model; coverage is the radar\'s detection range clipped by its horizon for a target 100 km up and by its field of view.';
+  }
+
+  // Moves labels down (then up) until none overlaps one placed before it.
+  function declutter(labels) {
+    var placed = [];
+    Array.prototype.forEach.call(labels, function (t) {
+      var b0;
+      try { b0 = t.getBBox(); } catch (e) { return; }
+      var y = Number(t.getAttribute('y')), tries = [0, 12, -12, 24, -24, 36];
+      for (var i = 0; i < tries.length; i++) {
+        var b = { x: b0.x, y: b0.y + tries[i], w: b0.width, h: b0.height };
+        var hit = placed.some(function (p) { return b.x < p.x + p.w && p.x < b.x + b.w && b.y < p.y + p.h && p.y < b.y + b.h; });
+        if (!hit || i === tries.length - 1) {
+          t.setAttribute('y', String(y + tries[i]));
+          placed.push(b);
+          return;
+        }
+      }
+    });
   }
 
   function drawScaleBar(parent) {
