@@ -31,6 +31,8 @@ done
 step catalogue
 # The simulated world, end to end: a salvo of twelve against two sites.
 step run examples/salvo.yaml --out "$out/salvo"
+# Trust: can NATO's European sites reach Russia's strategic deterrent?
+step assure examples/europe-transparency.yaml --deterrent Russia --out "$out/assure"
 # The main job: every cooperation model on the same world, common random
 # numbers, Monte Carlo with 95 % intervals.
 threads=$(nproc 2>/dev/null || echo 1)
