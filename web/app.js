@@ -8,6 +8,9 @@
 // path.threat-track[data-threat] per threat of the replay, .threat-marker
 // elements moved by input#replay-slider, table#comparison with one
 // tbody tr.model-row per model, section#timeline, section#sources.
+// With the transparency analysis (jmd assure --out; D.assure not null):
+// g#assure-layer in svg#map with one path.assure-track[data-trajectory]
+// per sampled trajectory, select#assure-variant, table#assure-table.
 (function () {
   'use strict';
 
@@ -65,6 +68,35 @@
     tip.style.left = x + 'px';
     tip.style.top = y + 'px';
   });
+
+  // ---- the transparency analysis (jmd assure) ---------------------------------
+  // A: null, or { party, variants, tracks: [{index, props, coords}], eng:
+  // [variant][trajectory] -> [site names], points: intercept features }.
+  var ASSURE_YES = OI.vermillion, ASSURE_NO = OI.blue;
+  var A = null;
+  if (D.assure && D.assure.result && D.assure.geojson) {
+    var ar = D.assure.result;
+    A = { party: ar.deterrent, variants: ar.variants || [], tracks: [], eng: {}, points: [], result: ar };
+    A.variants.forEach(function (v) { A.eng[v] = {}; });
+    (D.assure.geojson.features || []).forEach(function (f) {
+      var p = f.properties || {};
+      if (p.kind === 'trajectory' && f.geometry) {
+        var cs = f.geometry.type === 'MultiLineString' ? f.geometry.coordinates : [f.geometry.coordinates];
+        A.tracks.push({ index: p.index, props: p, coords: cs });
+      } else if (p.kind === 'intercept') {
+        A.points.push(f);
+      }
+    });
+    (ar.sites || []).forEach(function (S) {
+      A.variants.forEach(function (v) {
+        var V = S.variants && S.variants[v];
+        if (V) V.cells.forEach(function (cl) {
+          if (!cl.engageable) return;
+          (A.eng[v][cl.trajectory] = A.eng[v][cl.trajectory] || []).push(S.site + ' (' + S.interceptor + ')');
+        });
+      });
+    });
+  }
 
   // ---- header ------------------------------------------------------------
   var sub = document.getElementById('subtitle');
@@ -132,12 +164,17 @@
     D.radars.forEach(function (a) { pts.push([a.lon, a.lat]); });
     D.sites.forEach(function (a) { pts.push([a.lon, a.lat]); });
     D.threats.forEach(function (t) { pts.push([t.lon0, t.lat0]); pts.push([t.lon1, t.lat1]); });
+    if (A) A.tracks.forEach(function (t) { t.coords.forEach(function (l) { l.forEach(function (q) { pts.push([q[0], q[1]]); }); }); });
     if (!pts.length) pts.push([35, 45]);
     var fc = { type: 'MultiPoint', coordinates: pts };
     var c = d3.geoCentroid(fc);
     // Azimuthal equal-area centred on the theatre: areas (footprints) and
-    // distances from the centre stay honest across the region.
-    project = d3.geoAzimuthalEqualArea().rotate([-c[0], -c[1]]).clipAngle(100).precision(0.3);
+    // distances from the centre stay honest across the region. With the
+    // strategic layer, centred on the North Pole (the central meridian
+    // through the theatre's centroid, pointing down), so that the polar
+    // routes (Russia to the United States) show whole.
+    if (A) c = [c[0], 90];
+    project = d3.geoAzimuthalEqualArea().rotate([-c[0], -c[1]]).clipAngle(A ? 120 : 100).precision(0.3);
     project.fitExtent([[70, 60], [W - 70, H - 50]], fc);
     path = d3.geoPath(project);
 
@@ -188,6 +225,9 @@
       setTip(e, [s.name + ' reach (approximate)', s.interceptor + ': ~' + fmt(s.reach_km) + ' km ground reach',
         'burnout ' + fmt(s.burnout_speed_kms, 2) + ' km/s, intercepts ' + fmt(s.min_alt_km) + '–' + fmt(s.max_alt_km) + ' km up']);
     });
+
+    // The transparency analysis's layer (drawn by drawAssure).
+    if (A) mapLayers.assure = sv('g', { id: 'assure-layer', class: 'assure' }, root);
 
     // Threat ground tracks and end points (drawn by drawReplay).
     g('tracks');
@@ -247,13 +287,21 @@
     D.parties.forEach(function (p, i) {
       item(swatchSvg(function (s) { sv('rect', { x: 1, y: 1, width: 24, height: 12, fill: partyColour(i), 'fill-opacity': 0.25, stroke: partyColour(i) }, s); }), p.name + ' territory (dashed: sector)');
     });
-    item(swatchSvg(function (s) { sv('line', { x1: 1, y1: 7, x2: 25, y2: 7, stroke: FATE_COLOURS.intercepted, 'stroke-width': 3 }, s); }), 'track, intercepted (× intercept point)');
-    item(swatchSvg(function (s) { sv('line', { x1: 1, y1: 7, x2: 25, y2: 7, stroke: FATE_COLOURS.leaked, 'stroke-width': 3 }, s); }), 'track, leaked (● impact)');
+    if (D.replays.length) {
+      item(swatchSvg(function (s) { sv('line', { x1: 1, y1: 7, x2: 25, y2: 7, stroke: FATE_COLOURS.intercepted, 'stroke-width': 3 }, s); }), 'track, intercepted (× intercept point)');
+      item(swatchSvg(function (s) { sv('line', { x1: 1, y1: 7, x2: 25, y2: 7, stroke: FATE_COLOURS.leaked, 'stroke-width': 3 }, s); }), 'track, leaked (● impact)');
+    }
     item(swatchSvg(function (s) { sv('path', { d: 'M13,1L20,12L6,12Z', fill: OI.grey }, s); }), 'radar, shaded: coverage at 100 km altitude, thin: detection range');
     item(swatchSvg(function (s) { sv('path', { d: 'M13,0L20,7L13,14L6,7Z', fill: OI.grey }, s); }), 'firing site, dotted circle: approximate ground reach');
     item(swatchSvg(function (s) { sv('rect', { x: 9, y: 3, width: 8, height: 8, class: 'asset' }, s); }), 'defended asset');
     item(swatchSvg(function (s) { sv('circle', { cx: 13, cy: 7, r: 5, class: 'launch' }, s); }), 'launch point');
-    item(swatchSvg(function (s) { sv('circle', { cx: 13, cy: 7, r: 4, class: 'threat-marker-swatch' }, s); }), 'threat at the slider time');
+    if (D.replays.length) item(swatchSvg(function (s) { sv('circle', { cx: 13, cy: 7, r: 4, class: 'threat-marker-swatch' }, s); }), 'threat at the slider time');
+    if (A) {
+      item(swatchSvg(function (s) { sv('line', { x1: 1, y1: 7, x2: 25, y2: 7, stroke: ASSURE_YES, 'stroke-width': 2.5 }, s); }), A.party + ' trajectory some site can engage (selected variant)');
+      item(swatchSvg(function (s) { sv('line', { x1: 1, y1: 7, x2: 25, y2: 7, stroke: ASSURE_NO, 'stroke-width': 2, 'stroke-dasharray': '5 3' }, s); }), 'trajectory no site can engage');
+      item(swatchSvg(function (s) { sv('circle', { cx: 13, cy: 7, r: 4, class: 'assure-first' }, s); }), 'first reachable intercept point');
+      item(swatchSvg(function (s) { sv('path', { d: 'M9,3L17,11M9,11L17,3', class: 'assure-last' }, s); }), 'last reachable intercept point');
+    }
     note.textContent = 'Azimuthal equal-area projection centred on ' + fmt(c[1], 1) + '° N ' + fmt(c[0], 1) +
       '° E. Reach circles are a picture of each interceptor\'s kinematic reach (half the free-flight range at its burnout speed, or its range limit), not the engagement model; coverage is the radar\'s detection range clipped by its horizon for a target 100 km up and by its field of view.';
   }
@@ -685,11 +733,99 @@
     if (!D.sources.length) el('p', { class: 'note' }, host, 'The scenario file could not be read for its comments.');
   }
 
+  // ================================================================ assure
+  var VARIANT_TEXT = { kinematic: 'kinematic reach only', own: 'with the site owner\'s own sensors',
+    shared: 'with shared sensors (all parties, the deterrent\'s included)', sectoral: 'shared sensors, sectoral limits' };
+  var assureVariant = 'kinematic';
+  function drawAssureLayer() {
+    var layer = mapLayers.assure;
+    if (!layer || !haveGeo) return;
+    layer.textContent = '';
+    var eng = A.eng[assureVariant] || {}, nyes = 0;
+    var gt = sv('g', { class: 'assure-tracks' }, layer);
+    // Tracks no site can engage first, so the engageable ones lie on top.
+    var order = A.tracks.slice().sort(function (a, b) { return (eng[a.index] ? 1 : 0) - (eng[b.index] ? 1 : 0); });
+    order.forEach(function (t) {
+      var who = eng[t.index], p = t.props;
+      if (who) nyes++;
+      var e = sv('path', {
+        d: path({ type: 'MultiLineString', coordinates: t.coords.map(function (l) { return l.map(function (q) { return [q[0], q[1]]; }); }) }) || 'M0,0',
+        class: 'assure-track ' + (who ? 'engageable' : 'not-engageable'), 'data-trajectory': String(t.index),
+        stroke: who ? ASSURE_YES : ASSURE_NO, 'stroke-dasharray': who ? null : '5 3'
+      }, gt);
+      var tr = (A.result.trajectories || [])[t.index] || {};
+      setTip(e, ['Trajectory ' + t.index + ': ' + p.launch + ' → ' + p.target,
+        p.vehicle + ', ' + p.type + (tr.flight_time_s != null ? ', ' + fmt(tr.flight_time_s) + ' s flight, apogee ' + fmt(tr.apogee_km) + ' km, ' + fmt(tr.ground_range_km) + ' km range' : ''),
+        who ? 'engageable (' + assureVariant + ') by ' + who.join(', ') : 'no site can engage it (' + assureVariant + ')']);
+    });
+    var gp = sv('g', { class: 'assure-points' }, layer);
+    A.points.forEach(function (f) {
+      var p = f.properties;
+      if (p.variant !== assureVariant) return;
+      var q = project(f.geometry.coordinates);
+      if (!q) return;
+      var m = p.edge === 'first'
+        ? sv('circle', { cx: q[0].toFixed(1), cy: q[1].toFixed(1), r: 3.5, class: 'assure-first' }, gp)
+        : sv('path', { d: 'M-3.5,-3.5L3.5,3.5M-3.5,3.5L3.5,-3.5', transform: 'translate(' + q[0].toFixed(1) + ',' + q[1].toFixed(1) + ')', class: 'assure-last' }, gp);
+      setTip(m, [p.site + ' (' + p.interceptor + '): ' + p.edge + ' reachable intercept point',
+        'trajectory ' + p.trajectory + ', +' + fmt(p.t_s) + ' s after launch, ' + fmt(p.alt_km) + ' km up',
+        'commit margin ' + (p.margin_s == null ? '—' : fmt(p.margin_s) + ' s')]);
+    });
+    var st = document.getElementById('assure-summary');
+    st.textContent = nyes + ' of ' + A.tracks.length + ' sampled trajectories can be engaged by at least one site (' + (VARIANT_TEXT[assureVariant] || assureVariant) + ').';
+    Array.prototype.forEach.call(document.querySelectorAll('#assure-table [data-variant]'), function (c) {
+      c.classList.toggle('selected', c.getAttribute('data-variant') === assureVariant);
+    });
+  }
+  function drawAssure() {
+    var sec = document.getElementById('assure-section');
+    if (!A) { sec.hidden = true; return; }
+    sec.hidden = false;
+    document.getElementById('assure-title').textContent = 'Engagement reach against ' + A.party + '\'s deterrent';
+    var sel = document.getElementById('assure-variant');
+    A.variants.forEach(function (v) { el('option', { value: v }, sel, v + ' — ' + (VARIANT_TEXT[v] || v)); });
+    if (A.variants.indexOf(assureVariant) < 0) assureVariant = A.variants[0];
+    sel.value = assureVariant;
+    sel.addEventListener('change', function () { assureVariant = sel.value; drawAssureLayer(); });
+    var o = A.result.options || {};
+    document.getElementById('assure-note').textContent = A.tracks.length + ' sampled strategic trajectories of ' + A.party +
+      ' (launch areas × aim points × trajectory types; ' + (A.result.trajectories || []).length + ' sampled). A trajectory is coloured when at least one other party\'s firing site can engage it: kinematic reach (flight core) and, except for "kinematic", a firm track (Pd ≥ ' + o.pd_min + ', ' + o.looks +
+      ' looks) early enough to commit. Not modelled: discrimination, countermeasures, the kill probability of an engageable shot (docs/assure.md).';
+    // The table: per site and interceptor, the engageable fraction and flip speed per variant.
+    var t = document.getElementById('assure-table');
+    var hr = el('tr', null, el('thead', null, t));
+    ['Site', 'Party', 'Interceptor', 'Burnout (km/s)', 'Trajectories'].forEach(function (h) { el('th', { scope: 'col' }, hr, h); });
+    A.variants.forEach(function (v) { el('th', { scope: 'col', 'data-variant': v }, hr, v + ': engageable · flips at (km/s) · best margin (s)'); });
+    var tb = el('tbody', null, t);
+    (A.result.sites || []).forEach(function (S) {
+      var row = el('tr', { class: 'assure-row' }, tb);
+      [S.site, S.owner, S.interceptor, fmt(S.burnout_speed_km_s, 2), String(S.trajectories)].forEach(function (c) { el('td', null, row, c); });
+      A.variants.forEach(function (v) {
+        var V = S.variants[v] || {};
+        el('td', { 'data-variant': v }, row, pct(V.fraction) + ' (' + V.engageable + ') · ' +
+          (V.flip_speed_km_s == null ? 'never in sweep' : fmt(V.flip_speed_km_s, 2)) + ' · ' +
+          (V.margin_best_s == null ? '—' : (V.margin_best_s >= 0 ? '+' : '') + fmt(V.margin_best_s)));
+      });
+    });
+    var sp = A.result.speeds_km_s || [];
+    el('p', { class: 'note' }, document.getElementById('assure-section'),
+      '"Flips at": the least burnout speed in the sweep ' + (sp.length ? fmt(sp[0], 1) + '–' + fmt(sp[sp.length - 1], 1) + ' km/s ' : '') +
+      'at which the site engages any sampled trajectory. Margin: seconds between the latest and the earliest possible commit (positive: time to spare). Interceptor and radar figures are contested in public sources: read the curve, not a verdict.');
+    drawAssureLayer();
+  }
+
   // ==================================================================== go
+  if (A && !D.replays.length) {
+    // The transparency analysis has no replay, timeline or comparison.
+    document.querySelector('#map-section .controls').hidden = true;
+    document.getElementById('comparison-section').hidden = true;
+    document.getElementById('timeline').hidden = true;
+  }
   drawMap();
   drawReplay();
   drawTimeline();
   setupSlider();
   drawComparison();
   drawSources();
+  drawAssure();
 })();

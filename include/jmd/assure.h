@@ -187,6 +187,13 @@ int jmd_assure_write(const jmd_scenario *s, const jmd_assure_result *r, const ch
 /* The JSON document on a stream. */
 int jmd_assure_write_json(const jmd_scenario *s, const jmd_assure_result *r, FILE *f);
 
+/* The GeoJSON document (assure.geojson) on a stream: one "trajectory"
+ * feature per solved trajectory, one "site" feature per site x
+ * interceptor, two "intercept" features (first and last reachable point)
+ * per engageable cell. JMD_EINVAL for NULL arguments, JMD_EIO when
+ * writing fails. */
+int jmd_assure_write_geojson(const jmd_scenario *s, const jmd_assure_result *r, FILE *f);
+
 #ifdef __cplusplus
 }
 #endif

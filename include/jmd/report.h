@@ -18,7 +18,10 @@
  *     firm track, warning, decision, interceptor launch, end);
  *   - the comparison's statistics per model and per party (when a study
  *     is given);
- *   - the scenario file's parameters with the source each comment gives.
+ *   - the scenario file's parameters with the source each comment gives;
+ *   - optionally, the transparency analysis (jmd assure): sampled
+ *     strategic trajectories, sites and reachable intercept points, drawn
+ *     as the layer "Engagement reach against PARTY's deterrent".
  *
  * Every text in the JSON escapes '<' as \u003c, so the data can never
  * close its <script> element. The same inputs give the same bytes.
@@ -68,6 +71,31 @@ int jmd_report_write_html(const jmd_scenario *sc, const jmd_report_input *in, FI
  * jmd_report_write_html; JMD_EIO when the file cannot be written. */
 int jmd_report_write_file(const char *path, const jmd_scenario *sc,
                           const jmd_report_input *in);
+
+/* The transparency analysis's map layer (jmd assure --out, issue 6 §2,
+ * docs/assure.md): the documents jmd_assure_write_json and
+ * jmd_assure_write_geojson write for the same scenario, as NUL-terminated
+ * strings, borrowed for the call. They are inlined as they are ('<', '>'
+ * and '&' escaped), so they must be well-formed JSON objects. (A separate
+ * argument rather than new fields of jmd_report_input, so that callers'
+ * positional initialisers stay complete under -Wextra.) */
+typedef struct {
+    const char *json;    /* assure.json */
+    const char *geojson; /* assure.geojson */
+} jmd_report_assure;
+
+/* As jmd_report_write_json / _html / _file, with the layer "Engagement
+ * reach against PARTY's deterrent" when `as` is not NULL (the data object
+ * gets "assure": {"result": ..., "geojson": ...} and "mode": "assure" when
+ * there is no study). JMD_EINVAL as well when one of as->json and
+ * as->geojson is NULL or does not begin with '{'. as == NULL: the same
+ * bytes as the functions above. */
+int jmd_report_write_json_assure(const jmd_scenario *sc, const jmd_report_input *in,
+                                 const jmd_report_assure *as, FILE *out);
+int jmd_report_write_html_assure(const jmd_scenario *sc, const jmd_report_input *in,
+                                 const jmd_report_assure *as, FILE *out);
+int jmd_report_write_file_assure(const char *path, const jmd_scenario *sc,
+                                 const jmd_report_input *in, const jmd_report_assure *as);
 
 #ifdef __cplusplus
 }

@@ -206,8 +206,9 @@ static void track_geometry(FILE *f, const jmd_trajectory *tr, double step)
     fprintf(f, "]]}");
 }
 
-static int write_geojson(const jmd_scenario *s, const jmd_assure_result *r, FILE *f)
+int jmd_assure_write_geojson(const jmd_scenario *s, const jmd_assure_result *r, FILE *f)
 {
+    if (!s || !r || !f) return JMD_EINVAL;
     const jmd_strategic *g = strat(s, r->deterrent);
     int first = 1;
     fprintf(f, "{\"type\": \"FeatureCollection\", \"features\": [");
@@ -285,7 +286,7 @@ int jmd_assure_write(const jmd_scenario *s, const jmd_assure_result *r, const ch
             return JMD_EINVAL;
         FILE *f = fopen(path, "w");
         if (!f) return JMD_EIO;
-        rc = k ? write_geojson(s, r, f) : jmd_assure_write_json(s, r, f);
+        rc = k ? jmd_assure_write_geojson(s, r, f) : jmd_assure_write_json(s, r, f);
         if (fclose(f) != 0 && rc == 0) rc = JMD_EIO;
     }
     return rc;

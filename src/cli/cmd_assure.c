@@ -6,6 +6,7 @@
  * which interceptor speed and radar range does the answer flip?
  * Degrees, km, km/s and percentages at this edge; the library is SI.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "jmd/assure.h"
+#include "jmd/report.h"
 #include "jmd/scenario.h"
 
 #define CMD "assure"
@@ -54,8 +56,9 @@ void jmd_cmd_assure_help(FILE *out)
         "  --looks N                consecutive looks for a firm track, 1..100 (default 3)\n"
         "  --track-delay S          s from firm track to fire-control track (default 10)\n"
         "  --decision-delay S       s from track to the earliest launch (default 0)\n"
-        "  --out DIR                write DIR/assure.json and DIR/assure.geojson (a map\n"
+        "  --out DIR                write DIR/assure.json, DIR/assure.geojson (a map\n"
         "                           layer: trajectories, sites, reachable intercept points)\n"
+        "                           and DIR/report.html (the map with that layer, offline)\n"
         "  --json                   print the JSON document instead of the table\n"
         "  --help                   this help\n"
         "\n"
@@ -187,6 +190,37 @@ static void print_table(const jmd_scenario *s, const jmd_assure_result *r)
     }
     printf("\nNot modelled: discrimination, countermeasures, the kill probability of an "
            "engageable shot (docs/assure.md).\n");
+}
+
+/* DIR/report.html: the theatre map with the layer "Engagement reach
+ * against PARTY's deterrent" (jmd/report.h, docs/report.md). */
+static int write_report(const char *outdir, const char *path, const jmd_scenario *sc,
+                        const jmd_assure_result *res)
+{
+    char *doc[2] = {NULL, NULL};
+    size_t len[2] = {0, 0};
+    int rc = 0;
+    for (int k = 0; k < 2 && rc == 0; k++) {
+        FILE *m = open_memstream(&doc[k], &len[k]);
+        if (!m) {
+            rc = JMD_ENOMEM;
+            break;
+        }
+        rc = k ? jmd_assure_write_geojson(sc, res, m) : jmd_assure_write_json(sc, res, m);
+        if (fclose(m) != 0 && rc == 0) rc = JMD_ENOMEM;
+    }
+    if (rc == 0) {
+        char fpath[4096];
+        jmd_report_input ri = {path, NULL, NULL, 0, sc->seed};
+        jmd_report_assure as = {doc[0], doc[1]};
+        if (snprintf(fpath, sizeof fpath, "%s/report.html", outdir) >= (int)sizeof fpath)
+            rc = JMD_EINVAL;
+        else
+            rc = jmd_report_write_file_assure(fpath, sc, &ri, &as);
+    }
+    free(doc[0]);
+    free(doc[1]);
+    return rc;
 }
 
 int jmd_cmd_assure(int argc, char **argv)
@@ -331,12 +365,20 @@ int jmd_cmd_assure(int argc, char **argv)
                          outdir, jmd_strerror(rc));
             goto done;
         }
+        if ((rc = write_report(outdir, path, sc, res)) != 0) {
+            jmd_cli_fail(CMD, "--out: cannot write %s/report.html: %s", outdir,
+                         jmd_strerror(rc));
+            goto done;
+        }
     }
     if (json) {
         if (jmd_assure_write_json(sc, res, stdout) != 0) goto done;
     } else {
         print_table(sc, res);
-        if (outdir) printf("\nWrote %s/assure.json and %s/assure.geojson\n", outdir, outdir);
+        if (outdir) {
+            printf("\nWrote %s/assure.json and %s/assure.geojson\n", outdir, outdir);
+            printf("Wrote %s/report.html\n", outdir);
+        }
     }
     status = JMD_EXIT_OK;
 done:

@@ -555,11 +555,36 @@ static void write_sources(FILE *f, const char *path)
     fputc(']', f);
 }
 
+/* ---- the transparency analysis ---------------------------------------- */
+
+/* A JSON document given as text, copied as it is except that '<', '>'
+ * and '&' become \u escapes (in JSON they can only stand inside strings,
+ * where the escape means the same character). */
+static void raw_json(FILE *f, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '<' || *p == '>' || *p == '&') fprintf(f, "\\u%04x", *p);
+        else fputc(*p, f);
+    }
+}
+
+/* Is s, after leading blanks, a JSON object? (A cheap guard: the text is
+ * trusted to be what jmd_assure_write_json / _geojson wrote.) */
+static int looks_like_object(const char *s)
+{
+    while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r') s++;
+    return *s == '{';
+}
+
 /* ---- the document ----------------------------------------------------- */
 
-int jmd_report_write_json(const jmd_scenario *sc, const jmd_report_input *in, FILE *f)
+int jmd_report_write_json_assure(const jmd_scenario *sc, const jmd_report_input *in,
+                                 const jmd_report_assure *as, FILE *f)
 {
     if (!sc || !in || !f || (in->nreplays && !in->replays)) return JMD_EINVAL;
+    if (as && (!as->json || !as->geojson || !looks_like_object(as->json) ||
+               !looks_like_object(as->geojson)))
+        return JMD_EINVAL;
     fputs("{\"format\":\"jmd-report-1\",\"title\":", f);
     jstr(f, sc->name);
     fputs(",\"epoch\":", f);
@@ -570,7 +595,7 @@ int jmd_report_write_json(const jmd_scenario *sc, const jmd_report_input *in, FI
             (unsigned long long)sc->seed, (unsigned long long)in->replay_seed);
     jnum(f, sc->duration, 1);
     fputs(",\"mode\":", f);
-    jstr(f, in->study ? "compare" : "run");
+    jstr(f, in->study ? "compare" : as ? "assure" : "run");
     fputs(",\n", f);
     write_world(f, sc);
     fputs(",\n\"replays\":[", f);
@@ -584,8 +609,23 @@ int jmd_report_write_json(const jmd_scenario *sc, const jmd_report_input *in, FI
     else fputs("null", f);
     fputs(",\n\"sources\":", f);
     write_sources(f, in->scenario_path);
+    fputs(",\n\"assure\":", f);
+    if (as) {
+        fputs("{\"result\":", f);
+        raw_json(f, as->json);
+        fputs(",\n\"geojson\":", f);
+        raw_json(f, as->geojson);
+        fputc('}', f);
+    } else {
+        fputs("null", f);
+    }
     fputs("}\n", f);
     return ferror(f) ? JMD_EIO : 0;
+}
+
+int jmd_report_write_json(const jmd_scenario *sc, const jmd_report_input *in, FILE *f)
+{
+    return jmd_report_write_json_assure(sc, in, NULL, f);
 }
 
 static const jmd__report_asset *asset(const char *name)
@@ -608,7 +648,8 @@ static void html_text(FILE *f, const char *s)
     }
 }
 
-int jmd_report_write_html(const jmd_scenario *sc, const jmd_report_input *in, FILE *out)
+int jmd_report_write_html_assure(const jmd_scenario *sc, const jmd_report_input *in,
+                                 const jmd_report_assure *as, FILE *out)
 {
     if (!sc || !in || !out) return JMD_EINVAL;
     const jmd__report_asset *tpl = asset("report.html.in"), *css = asset("report.css"),
@@ -619,7 +660,7 @@ int jmd_report_write_html(const jmd_scenario *sc, const jmd_report_input *in, FI
     size_t jlen = 0;
     FILE *mem = open_memstream(&json, &jlen);
     if (!mem) return JMD_ENOMEM;
-    int rc = jmd_report_write_json(sc, in, mem);
+    int rc = jmd_report_write_json_assure(sc, in, as, mem);
     if (fclose(mem) != 0 && rc == 0) rc = JMD_ENOMEM;
     if (rc != 0) {
         free(json);
@@ -658,13 +699,24 @@ int jmd_report_write_html(const jmd_scenario *sc, const jmd_report_input *in, FI
     return ferror(out) ? JMD_EIO : 0;
 }
 
-int jmd_report_write_file(const char *path, const jmd_scenario *sc, const jmd_report_input *in)
+int jmd_report_write_html(const jmd_scenario *sc, const jmd_report_input *in, FILE *out)
+{
+    return jmd_report_write_html_assure(sc, in, NULL, out);
+}
+
+int jmd_report_write_file_assure(const char *path, const jmd_scenario *sc,
+                                 const jmd_report_input *in, const jmd_report_assure *as)
 {
     if (!path || !sc || !in) return JMD_EINVAL;
     FILE *f = fopen(path, "w");
     if (!f) return JMD_EIO;
-    int rc = jmd_report_write_html(sc, in, f);
+    int rc = jmd_report_write_html_assure(sc, in, as, f);
     int bad = ferror(f);
     if (fclose(f) != 0 || bad) rc = rc ? rc : JMD_EIO;
     return rc;
+}
+
+int jmd_report_write_file(const char *path, const jmd_scenario *sc, const jmd_report_input *in)
+{
+    return jmd_report_write_file_assure(path, sc, in, NULL);
 }
