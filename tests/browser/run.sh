@@ -4,8 +4,8 @@
 #
 # Writes the reports of examples/salvo.yaml (a single run, and a
 # comparison of two models over two trials) into a scratch folder, then
-# opens the comparison's report.html (the single run's when the comparison
-# writes none) in the system's headless Chromium through report.test.js,
+# opens the comparison's report.html in the system's headless Chromium
+# through report.test.js,
 # expecting one threat track per threat of the run's summary.json and one
 # model row per model. The screenshot goes to tests/browser/out/report.png.
 #
@@ -41,16 +41,12 @@ trap 'rm -rf "$tmp"' EXIT
 # the threats of the scenario, and the single run's model, from summary.json
 threats=$(node -e 'const s=require(process.argv[1]); console.log(s.threats.length)' \
   "$tmp/single/summary.json") || { echo "FAIL: no threats in summary.json"; exit 1; }
-if [ -f "$tmp/compare/report.html" ]; then
-  report=$tmp/compare/report.html
-  models=independent,connected
-elif [ -f "$tmp/single/report.html" ]; then
-  report=$tmp/single/report.html
-  models=$(node -e 'console.log(require(process.argv[1]).model)' "$tmp/single/summary.json")
-else
-  echo "FAIL: jmd run --out DIR wrote no report.html"
-  exit 1
-fi
+# Both reports must exist; the comparison's (two model rows) is the one opened.
+for d in single compare; do
+  [ -f "$tmp/$d/report.html" ] || { echo "FAIL: jmd run --out DIR ($d) wrote no report.html"; exit 1; }
+done
+report=$tmp/compare/report.html
+models=independent,connected
 echo "report: $report ($threats threats; models $models)"
 mkdir -p "$here/out"
 exec node "$here/report.test.js" --report "$report" --threats "$threats" --models "$models" \
