@@ -21,6 +21,7 @@ extern "C" {
 #define JMD_EPARSE   (-6) /* malformed input text (file or message) */
 #define JMD_ENOTFOUND (-7) /* a named item does not exist (e.g. unknown vehicle) */
 #define JMD_ERANGE   (-8) /* a result would fall outside representable or physical bounds */
+#define JMD_EVERIFY  (-9) /* a well-formed proof, signature or MAC does not verify */
 
 /* Returns a static, never-NULL description of code; unknown codes give
  * "unknown error". The string is owned by the library; do not free it. */

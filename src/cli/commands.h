@@ -17,6 +17,8 @@ int jmd_cmd_track(int argc, char **argv);
 void jmd_cmd_track_help(FILE *out);
 int jmd_cmd_assure(int argc, char **argv);
 void jmd_cmd_assure_help(FILE *out);
+int jmd_cmd_keygen(int argc, char **argv);
+void jmd_cmd_keygen_help(FILE *out);
 int jmd_cmd_geodesic(int argc, char **argv);
 void jmd_cmd_geodesic_help(FILE *out);
 int jmd_cmd_catalogue(int argc, char **argv);
@@ -36,6 +38,8 @@ void jmd_cmd_catalogue_help(FILE *out);
     {"geodesic", "distance and azimuths between two points on the WGS-84 ellipsoid",          \
      jmd_cmd_geodesic, jmd_cmd_geodesic_help},                                                 \
     {"catalogue", "list the threat and interceptor classes and their figures",                \
-     jmd_cmd_catalogue, jmd_cmd_catalogue_help},
+     jmd_cmd_catalogue, jmd_cmd_catalogue_help},                                               \
+    {"keygen", "make a party's Ed25519 key pair and write its key file (mode 0600)",          \
+     jmd_cmd_keygen, jmd_cmd_keygen_help},
 
 #endif

@@ -17,6 +17,7 @@ const char *jmd_strerror(int code)
     case JMD_EPARSE: return "malformed input";
     case JMD_ENOTFOUND: return "not found";
     case JMD_ERANGE: return "result out of range";
+    case JMD_EVERIFY: return "verification failed";
     default: return "unknown error";
     }
 }

@@ -1,0 +1,280 @@
+/*
+ * jmd/ledger.h — the joint record (DESIGN.md §6): each party's append-only
+ * log hashed as a Merkle tree, and the keys, MACs and signatures that bind
+ * messages and checkpoints to their senders. docs/ledger.md explains it.
+ *
+ * Merkle tree part: RFC 9162 §2.1 exactly (SHA-256; leaf = SHA-256(0x00 ||
+ * d), node = SHA-256(0x01 || left || right), a tree of n > 1 leaves split
+ * at the largest power of two smaller than n; the empty tree hashes to
+ * SHA-256 of nothing), its inclusion and consistency proofs, and a compact
+ * append-only frontier that yields the root after each append in O(log n)
+ * memory. Everything here is pure: no allocation, no global state,
+ * reentrant. Hashes go through libsodium's crypto_hash_sha256, which needs
+ * no sodium_init() (no CPU dispatch, no randomness).
+ *
+ * Workload: one leaf hash and O(1) amortised node hashes per logged message
+ * (hot: every message sent or received); roots per checkpoint; proofs and
+ * their verification at checkpoints, cosigning and `jmd verify` (warm).
+ *
+ * Errors: JMD_EINVAL for NULL pointers and impossible indices or sizes
+ * (a leaf index not below the tree size, size1 > size2); JMD_ERANGE when a
+ * caller's proof buffer is too small or a frontier is full; JMD_EVERIFY when
+ * a well-formed proof does not verify (wrong hashes, wrong length).
+ */
+#ifndef JMD_LEDGER_H
+#define JMD_LEDGER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "jmd/error.h"
+#include "jmd/msg.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Merkle tree (RFC 9162) ---- */
+
+/* Bytes in a hash (SHA-256). */
+#define JMD_MERKLE_HASH_SIZE 32
+/* The longest inclusion or consistency proof for any tree size below 2^64:
+ * ceil(log2 n) + 1 hashes. A buffer of this many always suffices. */
+#define JMD_MERKLE_PROOF_MAX 65
+
+/* A SHA-256 value, as a struct so that it copies and compares by value. */
+typedef struct {
+    uint8_t b[JMD_MERKLE_HASH_SIZE];
+} jmd_merkle_hash;
+
+/* The hash of the empty tree: SHA-256 of no bytes
+ * (e3b0c442…7852b855). Never fails. */
+void jmd_merkle_empty_root(jmd_merkle_hash *out);
+
+/* Leaf hash of the len bytes at data: SHA-256(0x00 || data). data may be
+ * NULL only when len is 0. The input is read, not kept.
+ * Returns 0, or JMD_EINVAL (out NULL, or data NULL with len > 0). */
+int jmd_merkle_leaf_hash(const void *data, size_t len, jmd_merkle_hash *out);
+
+/* Interior node hash: SHA-256(0x01 || left || right). out may alias left
+ * or right. Returns 0, or JMD_EINVAL for a NULL pointer. */
+int jmd_merkle_node_hash(const jmd_merkle_hash *left, const jmd_merkle_hash *right,
+                         jmd_merkle_hash *out);
+
+/* The Merkle Tree Hash (root) of the tree whose n leaf hashes are
+ * leaves[0..n-1] (already leaf-hashed with jmd_merkle_leaf_hash); n = 0
+ * gives the empty root and leaves may then be NULL. O(n) hashes, O(log n)
+ * stack. Returns 0, or JMD_EINVAL for a NULL pointer. */
+int jmd_merkle_root(const jmd_merkle_hash *leaves, uint64_t n, jmd_merkle_hash *root);
+
+/* Inclusion proof (RFC 9162 §2.1.3.1, the audit path) for leaf index in the
+ * tree of the first tree_size leaf hashes of leaves[]: the sibling hashes
+ * from the leaf up to the root, written to proof[0..*len-1] (cap entries
+ * available; JMD_MERKLE_PROOF_MAX always suffice). O(tree_size) hashes.
+ * Returns 0; JMD_EINVAL (NULL pointer, index >= tree_size); JMD_ERANGE when
+ * cap is too small (*len then holds the length needed, proof is partly
+ * written). */
+int jmd_merkle_inclusion_proof(const jmd_merkle_hash *leaves, uint64_t tree_size,
+                               uint64_t index, jmd_merkle_hash *proof, size_t cap,
+                               size_t *len);
+
+/* Verifies (RFC 9162 §2.1.3.2) that leaf_hash is leaf index of the tree of
+ * tree_size leaves with the given root, by the len hashes of proof (NULL
+ * allowed when len is 0). Returns 0 when it verifies; JMD_EVERIFY when it
+ * does not (any wrong hash, a proof too short or too long); JMD_EINVAL for
+ * a NULL pointer or index >= tree_size. */
+int jmd_merkle_inclusion_verify(uint64_t index, uint64_t tree_size,
+                                const jmd_merkle_hash *leaf_hash,
+                                const jmd_merkle_hash *proof, size_t len,
+                                const jmd_merkle_hash *root);
+
+/* Consistency proof (RFC 9162 §2.1.4.1) that the tree of the first size1
+ * leaves is a prefix of the tree of the first size2 leaves of leaves[],
+ * written like jmd_merkle_inclusion_proof. Empty when size1 is 0 or equal
+ * to size2. O(size2) hashes. Returns 0; JMD_EINVAL (NULL pointer, size1 >
+ * size2); JMD_ERANGE when cap is too small (*len holds the length needed). */
+int jmd_merkle_consistency_proof(const jmd_merkle_hash *leaves, uint64_t size1,
+                                 uint64_t size2, jmd_merkle_hash *proof, size_t cap,
+                                 size_t *len);
+
+/* Verifies (RFC 9162 §2.1.4.2) that root2 (size2 leaves) extends root1
+ * (size1 leaves) by the len hashes of proof. size1 == size2 verifies iff the
+ * proof is empty and the roots are equal; size1 == 0 verifies iff the proof
+ * is empty and root1 is the empty root (every tree extends the empty one).
+ * Returns 0 when it verifies; JMD_EVERIFY when it does not; JMD_EINVAL for a
+ * NULL pointer or size1 > size2. */
+int jmd_merkle_consistency_verify(uint64_t size1, uint64_t size2,
+                                  const jmd_merkle_hash *root1,
+                                  const jmd_merkle_hash *root2,
+                                  const jmd_merkle_hash *proof, size_t len);
+
+/* An append-only Merkle log kept as its frontier (a compact range): the
+ * roots of the perfect subtrees the leaves so far decompose into, one per
+ * set bit of size, largest (leftmost) first in node[0..popcount(size)-1].
+ * 2 KiB, no pointers: copy it, or store size and the popcount(size) hashes
+ * to resume a log without its leaves. Initialise with
+ * jmd_merkle_frontier_init (or zero it). */
+typedef struct {
+    uint64_t size;                     /* leaves appended so far */
+    jmd_merkle_hash node[64];          /* perfect-subtree roots, left to right */
+} jmd_merkle_frontier;
+
+/* Empties f (size 0). JMD_EINVAL when f is NULL. */
+int jmd_merkle_frontier_init(jmd_merkle_frontier *f);
+
+/* Appends one leaf hash (from jmd_merkle_leaf_hash; copied). O(1)
+ * amortised, at most 63 node hashes. Returns 0; JMD_EINVAL for a NULL
+ * pointer; JMD_ERANGE when size is already 2^64 - 1 (f unchanged). */
+int jmd_merkle_frontier_append(jmd_merkle_frontier *f, const jmd_merkle_hash *leaf_hash);
+
+/* The root of the log so far (the empty root for size 0), equal to
+ * jmd_merkle_root of all leaves appended. At most 63 node hashes.
+ * Returns 0, or JMD_EINVAL for a NULL pointer. */
+int jmd_merkle_frontier_root(const jmd_merkle_frontier *f, jmd_merkle_hash *root);
+
+/* ---- keys and signatures ---- */
+
+/* A party's identity is one Ed25519 key pair (RFC 8032, via libsodium).
+ * Its X25519 key for pair agreement is derived from it
+ * (crypto_sign_ed25519_{pk,sk}_to_curve25519), so one key file and one
+ * published public key per party serve both signatures and MACs.
+ * Decisive messages carry an Ed25519 signature (JMD_MSG_AUTH_SIG, 64
+ * bytes); high-rate ones an HMAC-SHA-256 (JMD_MSG_AUTH_MAC, 32 bytes)
+ * under the pair key both parties derive. Both cover the message's
+ * encoding [0, JMD_MSG_HEADER_SIZE + payload): header and payload.
+ * docs/ledger.md, "Keys and signatures", gives the formats.
+ *
+ * Every function is reentrant; libsodium is initialised on first use
+ * (sodium_init, thread-safe). Secrets are wiped (sodium_memzero) from
+ * every temporary; the caller wipes its own structs with
+ * jmd_ledger_keypair_wipe / jmd_ledger_pair_key_wipe. */
+
+#define JMD_LEDGER_PK_SIZE 32       /* Ed25519 public key */
+#define JMD_LEDGER_SEED_SIZE 32     /* Ed25519 secret key (RFC 8032: the 32-byte seed) */
+#define JMD_LEDGER_SIG_SIZE 64      /* Ed25519 signature */
+#define JMD_LEDGER_MAC_SIZE 32      /* HMAC-SHA-256 tag */
+#define JMD_LEDGER_PAIR_KEY_SIZE 32 /* per-pair MAC key */
+#define JMD_LEDGER_PARTY_MAX 63     /* bytes of a party name */
+#define JMD_LEDGER_KEYFILE_MAX 4096 /* bytes of a key file */
+
+/* A party's key pair. sk is libsodium's expanded form (seed || pk); the
+ * key file stores the seed. Plain data: copy with =, wipe when done. */
+typedef struct {
+    char party[JMD_LEDGER_PARTY_MAX + 1]; /* NUL-terminated, see jmd_ledger_party_name_check */
+    uint8_t pk[JMD_LEDGER_PK_SIZE];
+    uint8_t sk[64];
+} jmd_ledger_keypair;
+
+/* The MAC key two parties share; both derive the same bytes. */
+typedef struct {
+    uint8_t key[JMD_LEDGER_PAIR_KEY_SIZE];
+} jmd_ledger_pair_key;
+
+/* 0 when libsodium is ready (sodium_init; may be called any number of
+ * times from any thread), JMD_EIO when it cannot be initialised. Every
+ * function below calls it. */
+int jmd_ledger_crypto_init(void);
+
+/* 0 when name is a valid party name: 1 .. JMD_LEDGER_PARTY_MAX bytes of
+ * [A-Za-z0-9_.-], starting with a letter or digit; else JMD_EINVAL. */
+int jmd_ledger_party_name_check(const char *name);
+
+/* A fresh key pair from the system's random source (crypto_sign_keypair).
+ * JMD_EINVAL for a NULL kp or a bad party name; JMD_EIO if libsodium
+ * cannot start. */
+int jmd_ledger_keypair_generate(jmd_ledger_keypair *kp, const char *party);
+
+/* The key pair of a 32-byte RFC 8032 secret key (deterministic; tests and
+ * key files). Errors as jmd_ledger_keypair_generate. */
+int jmd_ledger_keypair_from_seed(jmd_ledger_keypair *kp, const char *party,
+                                 const uint8_t seed[JMD_LEDGER_SEED_SIZE]);
+
+/* Zeroes kp (NULL is a no-op). */
+void jmd_ledger_keypair_wipe(jmd_ledger_keypair *kp);
+
+/* Ed25519 signature of msg[0 .. len) into sig. JMD_EINVAL for NULL
+ * pointers (msg may be NULL when len is 0). */
+int jmd_ledger_sign(const jmd_ledger_keypair *kp, const uint8_t *msg, size_t len,
+                    uint8_t sig[JMD_LEDGER_SIG_SIZE]);
+
+/* 0 when sig is a valid Ed25519 signature of msg[0 .. len) under pk
+ * (libsodium's strict checks: canonical S, small-order keys and R
+ * refused); JMD_EVERIFY when it is not; JMD_EINVAL for NULL pointers. */
+int jmd_ledger_verify(const uint8_t pk[JMD_LEDGER_PK_SIZE], const uint8_t *msg, size_t len,
+                      const uint8_t sig[JMD_LEDGER_SIG_SIZE]);
+
+/* The pair key of self and a peer, from X25519 of self's secret and the
+ * peer's public key (both converted from Ed25519):
+ *   key = BLAKE2b-256("jmd-ledger-pair-key-v1" || shared || pkLo || pkHi)
+ * where pkLo < pkHi are the two Ed25519 public keys in byte order, so both
+ * parties derive the same key. JMD_EINVAL for NULL pointers, a peer key
+ * equal to self's, a peer key that is not a valid point, or an all-zero
+ * shared secret (small-order key). */
+int jmd_ledger_pair_key_derive(const jmd_ledger_keypair *self,
+                               const uint8_t peer_pk[JMD_LEDGER_PK_SIZE],
+                               jmd_ledger_pair_key *out);
+
+/* Zeroes k (NULL is a no-op). */
+void jmd_ledger_pair_key_wipe(jmd_ledger_pair_key *k);
+
+/* HMAC-SHA-256 of msg[0 .. len) under k into mac; verify is constant-time
+ * and returns 0 when mac matches, JMD_EVERIFY when it does not,
+ * JMD_EINVAL for NULL pointers. */
+int jmd_ledger_mac(const jmd_ledger_pair_key *k, const uint8_t *msg, size_t len,
+                   uint8_t mac[JMD_LEDGER_MAC_SIZE]);
+int jmd_ledger_mac_verify(const jmd_ledger_pair_key *k, const uint8_t *msg, size_t len,
+                          const uint8_t mac[JMD_LEDGER_MAC_SIZE]);
+
+/* Fill m->auth: an Ed25519 signature by kp (scheme SIG), or a MAC under
+ * the pair key (scheme MAC), over m's header and payload. m must pass
+ * jmd_msg_check apart from its old auth (which is ignored and replaced).
+ * JMD_EINVAL for NULLs or an invalid message; m is untouched on failure. */
+int jmd_ledger_auth_sign(jmd_msg *m, const jmd_ledger_keypair *kp);
+int jmd_ledger_auth_mac(jmd_msg *m, const jmd_ledger_pair_key *k);
+
+/* Check m->auth: a SIG needs the sender's public key pk, a MAC the pair
+ * key of sender and receiver; the other may be NULL. 0 when the
+ * authenticator is valid; JMD_EVERIFY when it is not (a failed check,
+ * scheme NONE, a scheme whose key was not given, a bad length);
+ * JMD_EINVAL for a NULL m or a message that fails jmd_msg_check. The
+ * reason goes to err (NUL-terminated, truncated to errlen; err may be NULL
+ * when errlen is 0). */
+int jmd_ledger_auth_verify(const jmd_msg *m, const uint8_t *pk, const jmd_ledger_pair_key *k,
+                           char *err, size_t errlen);
+
+/* Lowercase hex of n bytes into out (2n + 1 bytes with the NUL). */
+void jmd_ledger_hex(const uint8_t *bytes, size_t n, char *out);
+
+/* Exactly 2*n hex digits (either case) into out; JMD_EINVAL otherwise. */
+int jmd_ledger_unhex(const char *text, uint8_t *out, size_t n);
+
+/* Key files (docs/ledger.md):
+ *   # comment lines and blank lines anywhere
+ *   jmd-key 1
+ *   party NAME
+ *   public HEX   (64 hex digits: the Ed25519 public key)
+ *   secret HEX   (64 hex digits: the RFC 8032 secret key, the seed)
+ * jmd_ledger_key_format writes that text (NUL-terminated) into
+ * buf[0 .. cap): JMD_ERANGE when cap is too small (512 bytes always do).
+ * jmd_ledger_key_parse reads len bytes of untrusted text; name is the file
+ * name used in errors "NAME:LINE:COL: expected ..., found ...". The
+ * public key must be the secret key's. JMD_EPARSE on any error (*out is
+ * then zeroed), JMD_EINVAL for NULL pointers. */
+int jmd_ledger_key_format(const jmd_ledger_keypair *kp, char *buf, size_t cap);
+int jmd_ledger_key_parse(const char *text, size_t len, const char *name,
+                         jmd_ledger_keypair *out, char *err, size_t errlen);
+
+/* Read and parse a key file (at most JMD_LEDGER_KEYFILE_MAX bytes):
+ * JMD_EIO when it cannot be read, else as jmd_ledger_key_parse. */
+int jmd_ledger_key_load(const char *path, jmd_ledger_keypair *out, char *err, size_t errlen);
+
+/* Write kp's key file at path, created with mode 0600; an existing file
+ * is never overwritten. JMD_EIO (with the reason in err) when path
+ * exists or cannot be written; a partly written file is removed. */
+int jmd_ledger_key_save(const char *path, const jmd_ledger_keypair *kp, char *err,
+                        size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* JMD_LEDGER_H */

@@ -1,0 +1,294 @@
+/*
+ * merkle.c — RFC 9162 §2.1 Merkle trees over SHA-256: tree hash, inclusion
+ * and consistency proofs and their verification, and the append-only
+ * frontier (compact range) a party's log keeps.
+ *
+ * Invariants: a tree of n > 1 leaves is split at k, the largest power of
+ * two smaller than n (left subtree k leaves, right n - k); leaf hashes carry
+ * the 0x00 prefix and node hashes 0x01, so a leaf can never pass for a node
+ * (second-preimage resistance). The frontier of a log of size s holds one
+ * perfect-subtree root per set bit of s, largest first; folding them right
+ * to left gives exactly the tree hash, because the largest one is the left
+ * half of the RFC's split at every level.
+ *
+ * Workload: leaf hashes and frontier appends are on the per-message path
+ * (one SHA-256 of the message plus one node hash amortised); proofs are
+ * built from leaf hashes in memory in O(n) and verified in O(log n), at
+ * checkpoints and in `jmd verify`. Recursion depth is at most 64. Pure: no
+ * allocation, no global state.
+ */
+#include <string.h>
+
+#include <sodium.h>
+
+#include "jmd/ledger.h"
+
+/* ---- hashing ----------------------------------------------------------- */
+
+void jmd_merkle_empty_root(jmd_merkle_hash *out)
+{
+    if (!out) return;
+    crypto_hash_sha256(out->b, (const unsigned char *)"", 0);
+}
+
+int jmd_merkle_leaf_hash(const void *data, size_t len, jmd_merkle_hash *out)
+{
+    if (!out || (!data && len > 0)) return JMD_EINVAL;
+    static const unsigned char prefix = 0x00;
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, &prefix, 1);
+    if (len > 0) crypto_hash_sha256_update(&st, data, (unsigned long long)len);
+    crypto_hash_sha256_final(&st, out->b);
+    return JMD_OK;
+}
+
+/* Node hash without argument checks (the internal hot path). out may alias. */
+static void node_hash(const jmd_merkle_hash *l, const jmd_merkle_hash *r, jmd_merkle_hash *out)
+{
+    unsigned char buf[1 + 2 * JMD_MERKLE_HASH_SIZE];
+    buf[0] = 0x01;
+    memcpy(buf + 1, l->b, JMD_MERKLE_HASH_SIZE);
+    memcpy(buf + 1 + JMD_MERKLE_HASH_SIZE, r->b, JMD_MERKLE_HASH_SIZE);
+    crypto_hash_sha256(out->b, buf, sizeof buf);
+}
+
+int jmd_merkle_node_hash(const jmd_merkle_hash *left, const jmd_merkle_hash *right,
+                         jmd_merkle_hash *out)
+{
+    if (!left || !right || !out) return JMD_EINVAL;
+    node_hash(left, right, out);
+    return JMD_OK;
+}
+
+/* The largest power of two strictly smaller than n; n >= 2. */
+static uint64_t split_point(uint64_t n)
+{
+    uint64_t k = 1;
+    while (k < n - k) k <<= 1; /* k < n/2 without overflow: double while 2k < n */
+    return k;
+}
+
+static unsigned popcount64(uint64_t x)
+{
+    unsigned c = 0;
+    for (; x; x &= x - 1) c++;
+    return c;
+}
+
+static int hash_equal(const jmd_merkle_hash *a, const jmd_merkle_hash *b)
+{
+    return memcmp(a->b, b->b, JMD_MERKLE_HASH_SIZE) == 0;
+}
+
+/* MTH(leaves[lo .. lo+n-1]), n >= 1. */
+static void subtree_root(const jmd_merkle_hash *leaves, uint64_t lo, uint64_t n,
+                         jmd_merkle_hash *out)
+{
+    if (n == 1) {
+        *out = leaves[lo];
+        return;
+    }
+    uint64_t k = split_point(n);
+    jmd_merkle_hash l, r;
+    subtree_root(leaves, lo, k, &l);
+    subtree_root(leaves, lo + k, n - k, &r);
+    node_hash(&l, &r, out);
+}
+
+int jmd_merkle_root(const jmd_merkle_hash *leaves, uint64_t n, jmd_merkle_hash *root)
+{
+    if (!root || (!leaves && n > 0)) return JMD_EINVAL;
+    if (n == 0)
+        jmd_merkle_empty_root(root);
+    else
+        subtree_root(leaves, 0, n, root);
+    return JMD_OK;
+}
+
+/* ---- proofs ------------------------------------------------------------ */
+
+/* A proof being written: hashes beyond cap are counted, not stored. */
+typedef struct {
+    jmd_merkle_hash *out;
+    size_t cap;
+    size_t len;
+} proof_sink;
+
+static void push_subtree(proof_sink *s, const jmd_merkle_hash *leaves, uint64_t lo, uint64_t n)
+{
+    if (s->len < s->cap) subtree_root(leaves, lo, n, &s->out[s->len]);
+    s->len++;
+}
+
+/* PATH(m, D[lo .. lo+n-1]) of RFC 9162 §2.1.3.1, deepest sibling first. */
+static void inclusion_path(proof_sink *s, const jmd_merkle_hash *leaves, uint64_t lo,
+                           uint64_t n, uint64_t m)
+{
+    if (n <= 1) return;
+    uint64_t k = split_point(n);
+    if (m < k) {
+        inclusion_path(s, leaves, lo, k, m);
+        push_subtree(s, leaves, lo + k, n - k);
+    } else {
+        inclusion_path(s, leaves, lo + k, n - k, m - k);
+        push_subtree(s, leaves, lo, k);
+    }
+}
+
+int jmd_merkle_inclusion_proof(const jmd_merkle_hash *leaves, uint64_t tree_size,
+                               uint64_t index, jmd_merkle_hash *proof, size_t cap,
+                               size_t *len)
+{
+    if (!leaves || !len || (!proof && cap > 0) || index >= tree_size) return JMD_EINVAL;
+    proof_sink s = {proof, cap, 0};
+    inclusion_path(&s, leaves, 0, tree_size, index);
+    *len = s.len;
+    return s.len <= cap ? JMD_OK : JMD_ERANGE;
+}
+
+/* SUBPROOF(m, D[lo .. lo+n-1], b) of RFC 9162 §2.1.4.1. */
+static void consistency_subproof(proof_sink *s, const jmd_merkle_hash *leaves, uint64_t lo,
+                                 uint64_t n, uint64_t m, int complete)
+{
+    if (m == n) {
+        if (!complete) push_subtree(s, leaves, lo, n);
+        return;
+    }
+    uint64_t k = split_point(n);
+    if (m <= k) {
+        consistency_subproof(s, leaves, lo, k, m, complete);
+        push_subtree(s, leaves, lo + k, n - k);
+    } else {
+        consistency_subproof(s, leaves, lo + k, n - k, m - k, 0);
+        push_subtree(s, leaves, lo, k);
+    }
+}
+
+int jmd_merkle_consistency_proof(const jmd_merkle_hash *leaves, uint64_t size1,
+                                 uint64_t size2, jmd_merkle_hash *proof, size_t cap,
+                                 size_t *len)
+{
+    if (!len || (!proof && cap > 0) || size1 > size2 || (!leaves && size2 > 0))
+        return JMD_EINVAL;
+    proof_sink s = {proof, cap, 0};
+    if (size1 > 0 && size1 < size2) consistency_subproof(&s, leaves, 0, size2, size1, 1);
+    *len = s.len;
+    return s.len <= cap ? JMD_OK : JMD_ERANGE;
+}
+
+/* ---- verification ------------------------------------------------------ */
+
+int jmd_merkle_inclusion_verify(uint64_t index, uint64_t tree_size,
+                                const jmd_merkle_hash *leaf_hash,
+                                const jmd_merkle_hash *proof, size_t len,
+                                const jmd_merkle_hash *root)
+{
+    if (!leaf_hash || !root || (!proof && len > 0) || index >= tree_size) return JMD_EINVAL;
+    uint64_t fn = index, sn = tree_size - 1;
+    jmd_merkle_hash r = *leaf_hash;
+    for (size_t i = 0; i < len; i++) {
+        if (sn == 0) return JMD_EVERIFY; /* proof longer than the path */
+        if ((fn & 1) || fn == sn) {
+            node_hash(&proof[i], &r, &r);
+            if (!(fn & 1)) /* right edge of a ragged tree: climb past the absent siblings */
+                while (fn != 0 && !(fn & 1)) {
+                    fn >>= 1;
+                    sn >>= 1;
+                }
+        } else {
+            node_hash(&r, &proof[i], &r);
+        }
+        fn >>= 1;
+        sn >>= 1;
+    }
+    if (sn != 0) return JMD_EVERIFY; /* proof shorter than the path */
+    return hash_equal(&r, root) ? JMD_OK : JMD_EVERIFY;
+}
+
+int jmd_merkle_consistency_verify(uint64_t size1, uint64_t size2,
+                                  const jmd_merkle_hash *root1,
+                                  const jmd_merkle_hash *root2,
+                                  const jmd_merkle_hash *proof, size_t len)
+{
+    if (!root1 || !root2 || (!proof && len > 0) || size1 > size2) return JMD_EINVAL;
+    if (size1 == size2)
+        return len == 0 && hash_equal(root1, root2) ? JMD_OK : JMD_EVERIFY;
+    if (size1 == 0) {
+        jmd_merkle_hash empty;
+        jmd_merkle_empty_root(&empty);
+        return len == 0 && hash_equal(root1, &empty) ? JMD_OK : JMD_EVERIFY;
+    }
+    if (len == 0) return JMD_EVERIFY;
+
+    /* When size1 is a power of two the old root is itself the first node of
+     * the path (RFC 9162 §2.1.4.2 step 2: prepend first_hash). */
+    size_t i = 0;
+    jmd_merkle_hash fr, sr;
+    if ((size1 & (size1 - 1)) == 0) {
+        fr = sr = *root1;
+    } else {
+        fr = sr = proof[0];
+        i = 1;
+    }
+    uint64_t fn = size1 - 1, sn = size2 - 1;
+    while (fn & 1) {
+        fn >>= 1;
+        sn >>= 1;
+    }
+    for (; i < len; i++) {
+        if (sn == 0) return JMD_EVERIFY; /* proof too long */
+        if ((fn & 1) || fn == sn) {
+            node_hash(&proof[i], &fr, &fr);
+            node_hash(&proof[i], &sr, &sr);
+            if (!(fn & 1))
+                while (fn != 0 && !(fn & 1)) {
+                    fn >>= 1;
+                    sn >>= 1;
+                }
+        } else {
+            node_hash(&sr, &proof[i], &sr);
+        }
+        fn >>= 1;
+        sn >>= 1;
+    }
+    if (sn != 0) return JMD_EVERIFY; /* proof too short */
+    return hash_equal(&fr, root1) && hash_equal(&sr, root2) ? JMD_OK : JMD_EVERIFY;
+}
+
+/* ---- the append-only frontier ------------------------------------------ */
+
+int jmd_merkle_frontier_init(jmd_merkle_frontier *f)
+{
+    if (!f) return JMD_EINVAL;
+    memset(f, 0, sizeof *f);
+    return JMD_OK;
+}
+
+int jmd_merkle_frontier_append(jmd_merkle_frontier *f, const jmd_merkle_hash *leaf_hash)
+{
+    if (!f || !leaf_hash) return JMD_EINVAL;
+    if (f->size == UINT64_MAX) return JMD_ERANGE;
+    unsigned cnt = popcount64(f->size);
+    jmd_merkle_hash x = *leaf_hash;
+    /* Each trailing 1 bit of size is a perfect subtree the same size as the
+     * one being carried: merge them, like binary addition of 1. */
+    for (uint64_t s = f->size; s & 1; s >>= 1) node_hash(&f->node[--cnt], &x, &x);
+    f->node[cnt] = x;
+    f->size++;
+    return JMD_OK;
+}
+
+int jmd_merkle_frontier_root(const jmd_merkle_frontier *f, jmd_merkle_hash *root)
+{
+    if (!f || !root) return JMD_EINVAL;
+    unsigned cnt = popcount64(f->size);
+    if (cnt == 0) {
+        jmd_merkle_empty_root(root);
+        return JMD_OK;
+    }
+    jmd_merkle_hash r = f->node[cnt - 1];
+    for (unsigned i = cnt - 1; i-- > 0;) node_hash(&f->node[i], &r, &r);
+    *root = r;
+    return JMD_OK;
+}
