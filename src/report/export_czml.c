@@ -19,6 +19,7 @@
 #include "jmd/error.h"
 #include "jmd/export.h"
 #include "jmd/geo.h"
+#include "report/report__geo.h"
 
 #define DEG (180.0 / 3.14159265358979323846)
 
@@ -154,33 +155,6 @@ static void polygon_packet(FILE *out, const char *party, const char *what, size_
     fputs("}}", out);
 }
 
-/* Approximate ground reach (m) of an interceptor class, as report.html
- * draws it: its range limit when it has one, else half the range of a
- * free flight at its burnout speed at the best angle on a sphere. A
- * picture, not the reach model (jmd/engage.h). */
-static double reach_ground(const jmd_interceptor *ic)
-{
-    double R = JMD_EARTH_RMEAN, v = ic->burnout_speed;
-    double nu = v * v * R / JMD_WGS84_GM, r;
-    if (!(v > 0))
-        r = 0;
-    else if (nu >= 1)
-        r = 3.14159265358979323846 * R / 2;
-    else
-        r = R * asin(nu / (2 - nu));
-    if (ic->max_range > 0 && ic->max_range < r) r = ic->max_range;
-    return r;
-}
-
-static int state_geo(const jmd_state *s, double *lat, double *lon, double *h)
-{
-    double ecef[3];
-    if (jmd_geo_eci_to_ecef(s->t, s->r, ecef) != 0 || jmd_geo_from_ecef(ecef, lat, lon, h) != 0)
-        return -1;
-    if (*h < 0) *h = 0; /* launch and impact points sit a hair below the ellipsoid */
-    return 0;
-}
-
 /* The threat's flown span [t0, t1] in the kept truth; 0, or -1 when it
  * has no usable sample. */
 static int threat_span(const jmd_trajectory *tr, double t_end, double *t0, double *t1)
@@ -214,14 +188,14 @@ static void threat_packet(FILE *out, const epoch_t *ep, const jmd_threat *th,
     for (size_t i = 0; i < tr->n; i++) {
         const jmd_state *s = &tr->s[i];
         if (s->t > t1) break;
-        if (s->t <= t_last || state_geo(s, &lat, &lon, &h) != 0) continue;
+        if (s->t <= t_last || jmd__report_state_geo(s, &lat, &lon, &h) != 0) continue;
         t_last = s->t;
         fprintf(out, "%s%.3f,%.7f,%.7f,%.1f", first ? "" : ",", s->t - t0, lon * DEG, lat * DEG,
                 h);
         first = 0;
     }
     jmd_state e;
-    if (t1 > t_last && jmd_trajectory_at(tr, t1, &e) == 0 && state_geo(&e, &lat, &lon, &h) == 0)
+    if (t1 > t_last && jmd_trajectory_at(tr, t1, &e) == 0 && jmd__report_state_geo(&e, &lat, &lon, &h) == 0)
         fprintf(out, "%s%.3f,%.7f,%.7f,%.1f", first ? "" : ",", t1 - t0, lon * DEG, lat * DEG,
                 h);
     fputs("]},\"point\":{\"pixelSize\":7,\"color\":", out);
@@ -302,7 +276,7 @@ int jmd_export_czml(FILE *out, const jmd_scenario *sc, const jmd_sim_result *r,
         snprintf(buf, sizeof buf, "%s, %d on hand, Pk %.2f", st->ic.name, st->inventory,
                  st->pk);
         site_packet(out, "site", st->name, buf, st->owner, st->lat, st->lon, 0,
-                    reach_ground(&st->ic));
+                    jmd__report_reach_ground(&st->ic));
     }
     for (size_t i = 0; i < sc->nassets; i++) {
         const jmd_asset *as = &sc->assets[i];

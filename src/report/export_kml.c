@@ -17,6 +17,7 @@
 #include "jmd/error.h"
 #include "jmd/export.h"
 #include "jmd/geo.h"
+#include "report/report__geo.h"
 
 #define DEG (180.0 / 3.14159265358979323846)
 #define CIRCLE_N 72
@@ -152,16 +153,6 @@ static void circle(FILE *out, const char *name, const char *what, int owner, dou
     fputs("</coordinates></LineString></Placemark>\n", out);
 }
 
-/* Geodetic position (rad, m) of ECI state s at its time. */
-static int state_geo(const jmd_state *s, double *lat, double *lon, double *h)
-{
-    double ecef[3];
-    if (jmd_geo_eci_to_ecef(s->t, s->r, ecef) != 0 || jmd_geo_from_ecef(ecef, lat, lon, h) != 0)
-        return -1;
-    if (*h < 0) *h = 0; /* launch and impact points sit a hair below the ellipsoid */
-    return 0;
-}
-
 static void threat_track(FILE *out, const jmd_scenario *sc, const jmd_trajectory *tr,
                          double t_end)
 {
@@ -177,7 +168,7 @@ static void threat_track(FILE *out, const jmd_scenario *sc, const jmd_trajectory
             const jmd_state *s = &tr->s[i];
             double lat, lon, h;
             if (isfinite(t_end) && s->t > t_end) break;
-            if (s->t <= t_last || state_geo(s, &lat, &lon, &h) != 0) continue;
+            if (s->t <= t_last || jmd__report_state_geo(s, &lat, &lon, &h) != 0) continue;
             t_last = s->t;
             n++;
             if (pass == 0) {
@@ -191,7 +182,7 @@ static void threat_track(FILE *out, const jmd_scenario *sc, const jmd_trajectory
         jmd_state e;
         double lat, lon, h;
         if (isfinite(t_end) && t_end > t_last && jmd_trajectory_at(tr, t_end, &e) == 0 &&
-            state_geo(&e, &lat, &lon, &h) == 0) {
+            jmd__report_state_geo(&e, &lat, &lon, &h) == 0) {
             if (pass == 0) {
                 iso_time(sc, t_end, when, sizeof when);
                 fprintf(out, "<when>%s</when>\n", when);
@@ -201,24 +192,6 @@ static void threat_track(FILE *out, const jmd_scenario *sc, const jmd_trajectory
         }
     }
     fputs("</gx:Track>", out);
-}
-
-/* Approximate ground reach (m) of an interceptor class, as report.html
- * draws it: its range limit when it has one, else half the range of a
- * free flight at its burnout speed at the best angle on a sphere. A
- * picture, not the reach model (jmd/engage.h). */
-static double reach_ground(const jmd_interceptor *ic)
-{
-    double R = JMD_EARTH_RMEAN, v = ic->burnout_speed;
-    double nu = v * v * R / JMD_WGS84_GM, r;
-    if (!(v > 0))
-        r = 0;
-    else if (nu >= 1)
-        r = 3.14159265358979323846 * R / 2;
-    else
-        r = R * asin(nu / (2 - nu));
-    if (ic->max_range > 0 && ic->max_range < r) r = ic->max_range;
-    return r;
 }
 
 static double radar_radius(const jmd_radar *rd)
@@ -289,7 +262,7 @@ int jmd_export_kml(FILE *out, const jmd_scenario *sc, const jmd_sim_result *r)
         snprintf(buf, sizeof buf, "%s, %d on hand, Pk %.2f", st->ic.name, st->inventory,
                  st->pk);
         point(out, st->name, st->owner, buf, st->lat, st->lon, 0);
-        circle(out, st->name, "reach", st->owner, st->lat, st->lon, reach_ground(&st->ic));
+        circle(out, st->name, "reach", st->owner, st->lat, st->lon, jmd__report_reach_ground(&st->ic));
     }
     fputs("</Folder>\n<Folder><name>Defended assets</name>\n", out);
     for (size_t i = 0; i < sc->nassets; i++) {

@@ -21,6 +21,7 @@
 #include "jmd/geo.h"
 #include "jmd/govern.h"
 #include "jmd/report.h"
+#include "report/report__geo.h"
 #include "report/report__assets.h"
 
 #define DEG (180.0 / M_PI)
@@ -108,20 +109,6 @@ static double horizon_ground(double h_r, double h_t, double el)
     if (c > 1) return 0;
     double theta = acos(c) - el;
     return theta > 0 ? R * theta : 0;
-}
-
-/* Approximate ground reach (m) of an interceptor class: its range limit
- * when it has one, else half the range of a free flight at its burnout
- * speed at the best angle on a sphere (the intercept happens on the way
- * up, near the top of the fly-out). A picture, not the reach model. */
-static double reach_ground(const jmd_interceptor *ic)
-{
-    double R = JMD_EARTH_RMEAN, v = ic->burnout_speed;
-    double nu = v * v * R / JMD_WGS84_GM, r;
-    if (nu >= 1) r = M_PI * R / 2;
-    else r = R * asin(nu / (2 - nu)); /* half of 2 R asin(nu / (2 - nu)) */
-    if (ic->max_range > 0 && ic->max_range < r) r = ic->max_range;
-    return r;
 }
 
 static void latlon_deg(FILE *f, double lat, double lon)
@@ -222,7 +209,7 @@ static void write_world(FILE *f, const jmd_scenario *sc)
         fputs(",\"max_alt_km\":", f);
         jnum(f, s->ic.max_alt / 1e3, 1);
         fputs(",\"reach_km\":", f);
-        jnum(f, reach_ground(&s->ic) / 1e3, 0);
+        jnum(f, jmd__report_reach_ground(&s->ic) / 1e3, 0);
         fprintf(f, ",\"inventory\":%d,\"launchers\":%d,\"pk\":", s->inventory, s->launchers);
         jnum(f, s->pk, 3);
         fputc('}', f);
