@@ -222,6 +222,14 @@ typedef struct {
 int jmd_flight_reach(const jmd_interceptor *ic, double lat, double lon, double h,
                      const jmd_trajectory *threat, double t_commit, jmd_reach *out);
 
+/* Earth-relative burnout speed (m/s) of the short-way Lambert arc that
+ * leaves a ground site (ECEF site_ecef, m, turning with the Earth) at
+ * t - tau and reaches the ECI point r2 at t (s; tau > 0 the coast time):
+ * |v1 - w x r1|, the speed the interceptor must have at burnout. +INFINITY
+ * when there is no such arc, when it would leave the site downward, or for
+ * invalid arguments. The reach model's building block (docs/reach.md). */
+double jmd_flight_arc_speed(const double site_ecef[3], double t, const double r2[3], double tau);
+
 /* Text for a JMD_REACH_* reason ("out of reach", ...). */
 const char *jmd_reach_reason(int reason);
 

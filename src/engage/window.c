@@ -33,27 +33,11 @@ static double traj_end(const jmd_trajectory *tr)
     return t_end;
 }
 
-/* Earth-relative burnout speed of the short-way arc leaving the site
- * (ECEF site_ecef) at t_i - tau and reaching r2 (ECI) at t_i; +inf when
- * there is none or it leaves downward (as in src/flight/reach.c). */
+/* The arc's Earth-relative burnout speed: the reach model's own
+ * (jmd_flight_arc_speed), so that windows and reach agree exactly. */
 static double arc_speed(const double site_ecef[3], double t_i, const double r2[3], double tau)
 {
-    double r1[3], h[3], v1[3], v2[3], hs[3];
-    if (jmd_geo_ecef_to_eci(t_i - tau, site_ecef, r1) != 0) return INFINITY;
-    jmd_vec_cross(r1, r2, h);
-    int retro = h[2] < 0;
-    if (jmd_orbit_lambert(JMD_WGS84_GM, r1, r2, tau, retro, v1, v2) != 0) return INFINITY;
-    jmd_vec_cross(r1, v1, hs);
-    if (jmd_vec_dot(hs, h) < 0) {
-        if (jmd_orbit_lambert(JMD_WGS84_GM, r1, r2, tau, !retro, v1, v2) != 0) return INFINITY;
-        jmd_vec_cross(r1, v1, hs);
-        if (jmd_vec_dot(hs, h) < 0) return INFINITY;
-    }
-    if (jmd_vec_dot(v1, r1) < 0) return INFINITY;
-    double w = JMD_EARTH_OMEGA;
-    double vr[3] = {v1[0] + w * r1[1], v1[1] - w * r1[0], v1[2]};
-    double v = jmd_vec_norm(vr);
-    return isfinite(v) ? v : INFINITY;
+    return jmd_flight_arc_speed(site_ecef, t_i, r2, tau);
 }
 
 /* Launch time of the least-speed arc to the threat at t_i with a launch no

@@ -108,13 +108,11 @@ static int threat_point(rctx *c, double t, tpoint *p)
     return 0;
 }
 
-/* Earth-relative burnout speed of the short-way arc that leaves the site at
- * t - tau and reaches r2 at t; +inf when there is none or it would leave
- * the site downward. */
-static double arc_speed(rctx *c, double t, const double r2[3], double tau)
+double jmd_flight_arc_speed(const double site_ecef[3], double t, const double r2[3], double tau)
 {
     double r1[3], h[3], v1[3], v2[3], hs[3];
-    if (jmd_geo_ecef_to_eci(t - tau, c->site_ecef, r1) != 0) return INFINITY;
+    if (!site_ecef || !r2 || !(tau > 0) || !isfinite(t)) return INFINITY;
+    if (jmd_geo_ecef_to_eci(t - tau, site_ecef, r1) != 0) return INFINITY;
     jmd_vec_cross(r1, r2, h);
     int retro = h[2] < 0;
     if (jmd_orbit_lambert(JMD_WGS84_GM, r1, r2, tau, retro, v1, v2) != 0) return INFINITY;
@@ -131,6 +129,11 @@ static double arc_speed(rctx *c, double t, const double r2[3], double tau)
     double vr[3] = {v1[0] + w * r1[1], v1[1] - w * r1[0], v1[2]};
     double v = jmd_vec_norm(vr);
     return isfinite(v) ? v : INFINITY;
+}
+
+static double arc_speed(rctx *c, double t, const double r2[3], double tau)
+{
+    return jmd_flight_arc_speed(c->site_ecef, t, r2, tau);
 }
 
 /* The least burnout speed that reaches r2 at t with a coast of at most
