@@ -1,5 +1,5 @@
 /*
- * scenario.c — the scenario schema: a YAML tree (yaml.c) to a validated
+ * scenario.c — the scenario schema: a YAML tree (src/core/yaml.c) to a validated
  * jmd_scenario in SI units and radians, with messages that say where
  * (name:line:col), which key (a path such as sensors[2].range_km), what was
  * expected and what was found. docs/scenario.md is the schema.
@@ -29,17 +29,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/core__yaml.h"
 #include "jmd/scenario.h"
 #include "scenario/scenario__util.h"
-#include "scenario/scenario__yaml.h"
 
 #define DEG (3.14159265358979323846 / 180.0)
 
-typedef jmd__ynode ynode;
+typedef jmd__yaml_node ynode;
 
 /* The walk's state. */
 typedef struct {
-    jmd__sctx c;
+    jmd__yaml_ctx c;
     jmd_scenario *s;
     const char *text;
     size_t len;
@@ -50,10 +50,7 @@ typedef struct {
     unsigned char *latency_set; /* [nparties] 1: the party gave its own decision_latency_s */
 } walk;
 
-typedef struct {
-    const char *key;
-    int required;
-} keyspec;
+typedef jmd__yaml_keyspec keyspec;
 
 typedef struct {
     double lo, hi;
@@ -76,8 +73,8 @@ static void idx(char *out, size_t n, const char *path, size_t i)
 static int fail_type(walk *w, const ynode *v, const char *path, const char *what)
 {
     char buf[64];
-    return jmd__scen_fail(&w->c, v, path, "expected %s, found %s", what,
-                          jmd__scen_found(v, buf, sizeof buf));
+    return jmd__yaml_fail(&w->c, v, path, "expected %s, found %s", what,
+                          jmd__yaml_found(v, buf, sizeof buf));
 }
 
 /* The closest candidate to word within a distance small against the
@@ -89,7 +86,7 @@ static const char *nearest(const char *word, const void *cands, size_t stride, s
     const char *bn = NULL;
     for (size_t i = 0; i < n; i++) {
         const char *nm = (const char *)cands + i * stride;
-        size_t d = jmd__scen_edit_distance(word, nm);
+        size_t d = jmd__yaml_edit_distance(word, nm, 1);
         if (d < best) {
             best = d;
             bn = nm;
@@ -102,33 +99,7 @@ static const char *nearest(const char *word, const void *cands, size_t stride, s
 
 static int unknown_key(walk *w, const ynode *k, const char *path, const keyspec *ks, size_t nk)
 {
-    char q[64];
-    jmd__scen_quote(k->text, k->len, q, sizeof q);
-    if (strlen(k->text) == k->len) {
-        size_t best = (size_t)-1, bi = 0;
-        for (size_t i = 0; i < nk; i++) {
-            size_t d = jmd__scen_edit_distance(k->text, ks[i].key);
-            if (d < best) {
-                best = d;
-                bi = i;
-            }
-        }
-        if (best != (size_t)-1) {
-            size_t l1 = k->len, l2 = strlen(ks[bi].key), lmax = l1 > l2 ? l1 : l2;
-            if (3 * best <= lmax + 1)
-                return jmd__scen_fail(&w->c, k, path, "unknown key %s; did you mean \"%s\"?", q,
-                                      ks[bi].key);
-        }
-    }
-    char list[600];
-    size_t o = 0;
-    list[0] = '\0';
-    for (size_t i = 0; i < nk && o < sizeof list; i++) {
-        int n = snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "", ks[i].key);
-        if (n < 0) break;
-        o += (size_t)n;
-    }
-    return jmd__scen_fail(&w->c, k, path, "unknown key %s; expected one of: %s", q, list);
+    return jmd__yaml_unknown_key(&w->c, k, path, ks, nk, 1);
 }
 
 /* A mapping whose keys are all in ks, none twice, every required one
@@ -139,58 +110,26 @@ static int check_keys(walk *w, const ynode *map, const char *path, const char *w
 {
     char buf[64];
     const ynode *keys[32];
-    if (map->type != JMD__YN_MAP) return fail_type(w, map, path, what);
+    if (map->type != JMD__YAML_MAP) return fail_type(w, map, path, what);
     for (size_t i = 0; i < nk; i++) vals[i] = keys[i] = NULL;
     for (const ynode *k = map->first; k; k = k->next ? k->next->next : NULL) {
         const ynode *v = k->next;
         if (!v) break;
-        if (k->type != JMD__YN_SCALAR)
-            return jmd__scen_fail(&w->c, k, path, "expected a key, found %s",
-                                  jmd__scen_found(k, buf, sizeof buf));
+        if (k->type != JMD__YAML_SCALAR)
+            return jmd__yaml_fail(&w->c, k, path, "expected a key, found %s",
+                                  jmd__yaml_found(k, buf, sizeof buf));
         size_t i = 0;
-        while (i < nk && !jmd__scen_is(k, ks[i].key)) i++;
+        while (i < nk && !jmd__yaml_is(k, ks[i].key)) i++;
         if (i == nk) return unknown_key(w, k, path, ks, nk);
         if (vals[i])
-            return jmd__scen_fail(&w->c, k, path, "duplicate key \"%s\" (first at line %d)",
+            return jmd__yaml_fail(&w->c, k, path, "duplicate key \"%s\" (first at line %d)",
                                   ks[i].key, keys[i]->line + 1);
         vals[i] = v;
         keys[i] = k;
     }
     for (size_t i = 0; i < nk; i++)
         if (ks[i].required && !vals[i])
-            return jmd__scen_fail(&w->c, map, path, "missing required key \"%s\"", ks[i].key);
-    return 0;
-}
-
-/* [+-]digits[.digits][e[+-]digits] */
-static int decimal_form(const char *s, size_t len)
-{
-    size_t i = 0, nd = 0;
-    if (i < len && (s[i] == '+' || s[i] == '-')) i++;
-    while (i < len && s[i] >= '0' && s[i] <= '9') i++, nd++;
-    if (i < len && s[i] == '.') {
-        i++;
-        while (i < len && s[i] >= '0' && s[i] <= '9') i++, nd++;
-    }
-    if (!nd) return 0;
-    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        if (i < len && (s[i] == '+' || s[i] == '-')) i++;
-        size_t ed = 0;
-        while (i < len && s[i] >= '0' && s[i] <= '9') i++, ed++;
-        if (!ed) return 0;
-    }
-    return i == len;
-}
-
-static int nonfinite_form(const char *s)
-{
-    if (*s == '+' || *s == '-') s++;
-    if (*s == '.') s++;
-    static const char *const words[] = {"inf", "Inf", "INF", "nan", "NaN", "NAN", "infinity",
-                                        "Infinity"};
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (strcmp(s, words[i]) == 0) return 1;
+            return jmd__yaml_fail(&w->c, map, path, "missing required key \"%s\"", ks[i].key);
     return 0;
 }
 
@@ -211,27 +150,27 @@ static int get_number(walk *w, const ynode *v, const char *path, const char *key
     const char *kind = r.lo == 0 && r.lo_open ? "a positive number"
                        : r.lo == 0            ? "a non-negative number"
                                               : "a number";
-    if (v->type != JMD__YN_SCALAR || jmd__scen_is_null(v))
-        return jmd__scen_fail(&w->c, v, p, "expected %s, found %s", kind,
-                              jmd__scen_found(v, buf, sizeof buf));
+    if (v->type != JMD__YAML_SCALAR || jmd__yaml_is_null(v))
+        return jmd__yaml_fail(&w->c, v, p, "expected %s, found %s", kind,
+                              jmd__yaml_found(v, buf, sizeof buf));
     if (!v->plain || strlen(v->text) != v->len) {
-        jmd__scen_quote(v->text, v->len, buf, sizeof buf);
-        return jmd__scen_fail(&w->c, v, p,
+        jmd__yaml_quote(v->text, v->len, buf, sizeof buf);
+        return jmd__yaml_fail(&w->c, v, p,
                               "expected %s, found the string %s (write numbers without quotes)",
                               kind, buf);
     }
-    if (nonfinite_form(v->text))
-        return jmd__scen_fail(&w->c, v, p, "expected a finite number in %s, found %s", rt,
+    if (jmd__yaml_nonfinite_form(v->text))
+        return jmd__yaml_fail(&w->c, v, p, "expected a finite number in %s, found %s", rt,
                               v->text);
-    if (!decimal_form(v->text, v->len)) {
-        jmd__scen_quote(v->text, v->len, buf, sizeof buf);
-        return jmd__scen_fail(&w->c, v, p, "expected %s, found %s", kind, buf);
+    if (!jmd__yaml_decimal_form(v->text, v->len)) {
+        jmd__yaml_quote(v->text, v->len, buf, sizeof buf);
+        return jmd__yaml_fail(&w->c, v, p, "expected %s, found %s", kind, buf);
     }
     double x = strtod(v->text, NULL) + 0.0;
     if (!isfinite(x) || x < r.lo || (r.lo_open && x == r.lo) || x > r.hi ||
         (r.hi_open && x == r.hi)) {
-        jmd__scen_quote(v->text, v->len, buf, sizeof buf);
-        return jmd__scen_fail(&w->c, v, p, "expected a number in %s, found %s", rt, v->text);
+        jmd__yaml_quote(v->text, v->len, buf, sizeof buf);
+        return jmd__yaml_fail(&w->c, v, p, "expected a number in %s, found %s", rt, v->text);
     }
     *out = x;
     return 0;
@@ -244,17 +183,17 @@ static int get_int(walk *w, const ynode *v, const char *path, const char *key, l
     char p[320], buf[64];
     if (!v) return 0;
     join(p, sizeof p, path, key);
-    int ok = v->type == JMD__YN_SCALAR && v->plain && v->len > 0 && v->len < 19 &&
+    int ok = v->type == JMD__YAML_SCALAR && v->plain && v->len > 0 && v->len < 19 &&
              strlen(v->text) == v->len;
     for (size_t i = 0; ok && i < v->len; i++)
         if (!((v->text[i] >= '0' && v->text[i] <= '9') || (i == 0 && v->text[i] == '-' && v->len > 1)))
             ok = 0;
     if (!ok)
-        return jmd__scen_fail(&w->c, v, p, "expected an integer in [%ld, %ld], found %s", lo, hi,
-                              jmd__scen_found(v, buf, sizeof buf));
+        return jmd__yaml_fail(&w->c, v, p, "expected an integer in [%ld, %ld], found %s", lo, hi,
+                              jmd__yaml_found(v, buf, sizeof buf));
     long x = strtol(v->text, NULL, 10);
     if (x < lo || x > hi)
-        return jmd__scen_fail(&w->c, v, p, "expected an integer in [%ld, %ld], found %s", lo, hi,
+        return jmd__yaml_fail(&w->c, v, p, "expected an integer in [%ld, %ld], found %s", lo, hi,
                               v->text);
     *out = x;
     return 0;
@@ -265,18 +204,18 @@ static int get_bool(walk *w, const ynode *v, const char *path, const char *key, 
     char p[320], buf[64];
     if (!v) return 0;
     join(p, sizeof p, path, key);
-    if (v->type == JMD__YN_SCALAR && v->plain) {
-        if (jmd__scen_is(v, "true") || jmd__scen_is(v, "True") || jmd__scen_is(v, "TRUE")) {
+    if (v->type == JMD__YAML_SCALAR && v->plain) {
+        if (jmd__yaml_is(v, "true") || jmd__yaml_is(v, "True") || jmd__yaml_is(v, "TRUE")) {
             *out = 1;
             return 0;
         }
-        if (jmd__scen_is(v, "false") || jmd__scen_is(v, "False") || jmd__scen_is(v, "FALSE")) {
+        if (jmd__yaml_is(v, "false") || jmd__yaml_is(v, "False") || jmd__yaml_is(v, "FALSE")) {
             *out = 0;
             return 0;
         }
     }
-    return jmd__scen_fail(&w->c, v, p, "expected true or false, found %s",
-                          jmd__scen_found(v, buf, sizeof buf));
+    return jmd__yaml_fail(&w->c, v, p, "expected true or false, found %s",
+                          jmd__yaml_found(v, buf, sizeof buf));
 }
 
 /* One of names[0..n-1]; *out gets its index. */
@@ -294,12 +233,12 @@ static int get_enum(walk *w, const ynode *v, const char *path, const char *key,
         o += (size_t)k;
     }
     for (size_t i = 0; i < n; i++)
-        if (jmd__scen_is(v, names[i])) {
+        if (jmd__yaml_is(v, names[i])) {
             *out = (int)i;
             return 0;
         }
-    return jmd__scen_fail(&w->c, v, p, "expected one of %s, found %s", list,
-                          jmd__scen_found(v, buf, sizeof buf));
+    return jmd__yaml_fail(&w->c, v, p, "expected one of %s, found %s", list,
+                          jmd__yaml_found(v, buf, sizeof buf));
 }
 
 /* A string scalar of 1..cap-1 bytes of printable ASCII, copied into out. */
@@ -309,13 +248,13 @@ static int get_text(walk *w, const ynode *v, const char *path, const char *key, 
     char p[320], buf[64];
     if (!v) return 0;
     join(p, sizeof p, path, key);
-    if (v->type != JMD__YN_SCALAR || jmd__scen_is_null(v) || v->len == 0)
-        return jmd__scen_fail(&w->c, v, p, "expected a string, found %s",
-                              v->type == JMD__YN_SCALAR && !v->plain && v->len == 0
+    if (v->type != JMD__YAML_SCALAR || jmd__yaml_is_null(v) || v->len == 0)
+        return jmd__yaml_fail(&w->c, v, p, "expected a string, found %s",
+                              v->type == JMD__YAML_SCALAR && !v->plain && v->len == 0
                                   ? "an empty string"
-                                  : jmd__scen_found(v, buf, sizeof buf));
+                                  : jmd__yaml_found(v, buf, sizeof buf));
     if (v->len >= cap)
-        return jmd__scen_fail(&w->c, v, p,
+        return jmd__yaml_fail(&w->c, v, p,
                               "expected a string of at most %zu characters, found %zu", cap - 1,
                               v->len);
     memcpy(out, v->text, v->len);
@@ -330,22 +269,22 @@ static int get_name(walk *w, const ynode *v, const char *path, const char *key, 
 {
     char p[320], buf[64];
     join(p, sizeof p, path, key);
-    if (v->type != JMD__YN_SCALAR || jmd__scen_is_null(v) || v->len == 0)
+    if (v->type != JMD__YAML_SCALAR || jmd__yaml_is_null(v) || v->len == 0)
         return fail_type(w, v, p, "a name");
     for (size_t i = 0; i < v->len; i++) {
         char ch = v->text[i];
         int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
                  ch == '-' || ch == '_' || ch == '.' || (ch == ' ' && i > 0 && i + 1 < v->len);
         if (!ok) {
-            jmd__scen_quote(v->text, v->len, buf, sizeof buf);
-            return jmd__scen_fail(&w->c, v, p,
+            jmd__yaml_quote(v->text, v->len, buf, sizeof buf);
+            return jmd__yaml_fail(&w->c, v, p,
                                   "expected a name of letters, digits, '-', '_', '.' and inner "
                                   "spaces, found %s",
                                   buf);
         }
     }
     if (v->len >= cap)
-        return jmd__scen_fail(&w->c, v, p,
+        return jmd__yaml_fail(&w->c, v, p,
                               "expected a name of at most %zu characters, found %zu characters",
                               cap - 1, v->len);
     memcpy(out, v->text, v->len);
@@ -360,7 +299,7 @@ static int get_ref(walk *w, const ynode *v, const char *path, const char *key, c
 {
     char p[320], buf[64];
     join(p, sizeof p, path, key);
-    if (v->type != JMD__YN_SCALAR || jmd__scen_is_null(v) || v->len == 0 ||
+    if (v->type != JMD__YAML_SCALAR || jmd__yaml_is_null(v) || v->len == 0 ||
         strlen(v->text) != v->len) {
         char what2[64];
         snprintf(what2, sizeof what2, "the name of a %s", what);
@@ -371,11 +310,11 @@ static int get_ref(walk *w, const ynode *v, const char *path, const char *key, c
             *out = (int)i;
             return 0;
         }
-    jmd__scen_quote(v->text, v->len, buf, sizeof buf);
+    jmd__yaml_quote(v->text, v->len, buf, sizeof buf);
     const char *near = nearest(v->text, recs, stride, n);
     if (near)
-        return jmd__scen_fail(&w->c, v, p, "unknown %s %s; did you mean \"%s\"?", what, buf, near);
-    if (n == 0) return jmd__scen_fail(&w->c, v, p, "unknown %s %s (none is defined)", what, buf);
+        return jmd__yaml_fail(&w->c, v, p, "unknown %s %s; did you mean \"%s\"?", what, buf, near);
+    if (n == 0) return jmd__yaml_fail(&w->c, v, p, "unknown %s %s (none is defined)", what, buf);
     if (n <= 8) {
         char list[8 * (JMD_NAME_MAX + 2) + 1];
         size_t o = 0;
@@ -386,9 +325,9 @@ static int get_ref(walk *w, const ynode *v, const char *path, const char *key, c
             if (k < 0 || (size_t)k >= sizeof list - o) break;
             o += (size_t)k;
         }
-        return jmd__scen_fail(&w->c, v, p, "unknown %s %s; expected one of: %s", what, buf, list);
+        return jmd__yaml_fail(&w->c, v, p, "unknown %s %s; expected one of: %s", what, buf, list);
     }
-    return jmd__scen_fail(&w->c, v, p, "unknown %s %s (%zu are defined)", what, buf, n);
+    return jmd__yaml_fail(&w->c, v, p, "unknown %s %s (%zu are defined)", what, buf, n);
 }
 
 /* A sequence (or null/absent: 0 items) of at most max items. */
@@ -396,10 +335,10 @@ static int get_seq(walk *w, const ynode *v, const char *path, const char *what, 
                    size_t *n)
 {
     *n = 0;
-    if (!v || jmd__scen_is_null(v)) return 0;
-    if (v->type != JMD__YN_SEQ) return fail_type(w, v, path, what);
+    if (!v || jmd__yaml_is_null(v)) return 0;
+    if (v->type != JMD__YAML_SEQ) return fail_type(w, v, path, what);
     if (v->count > max)
-        return jmd__scen_fail(&w->c, v, path, "expected at most %zu entries, found %zu", max,
+        return jmd__yaml_fail(&w->c, v, path, "expected at most %zu entries, found %zu", max,
                               v->count);
     *n = v->count;
     return 0;
@@ -481,7 +420,7 @@ static int get_dist(walk *w, const ynode *v, const char *path, const char *key, 
     char p[320], kp[352], buf[64];
     if (!v) return 0;
     join(p, sizeof p, path, key);
-    if (v->type == JMD__YN_SCALAR && !jmd__scen_is_null(v)) {
+    if (v->type == JMD__YAML_SCALAR && !jmd__yaml_is_null(v)) {
         double x = 0;
         int rc = get_number(w, v, path, key, R_LATENCY, &x);
         if (rc) return rc;
@@ -490,7 +429,7 @@ static int get_dist(walk *w, const ynode *v, const char *path, const char *key, 
         out->mean = x;
         return 0;
     }
-    if (v->type != JMD__YN_MAP)
+    if (v->type != JMD__YAML_MAP)
         return fail_type(w, v, p, "a number of seconds or a mapping with the key \"dist\"");
     const ynode *d[D_NKEYS];
     int rc = check_keys(w, v, p, "a mapping (a distribution)", dist_keys, D_NKEYS, d);
@@ -502,11 +441,11 @@ static int get_dist(walk *w, const ynode *v, const char *path, const char *key, 
         join(kp, sizeof kp, p, dist_keys[k].key);
         if (d[k] && !takes) {
             dists_taking(k, buf, sizeof buf);
-            return jmd__scen_fail(&w->c, d[k], kp, "applies only to dist %s, found dist %s", buf,
+            return jmd__yaml_fail(&w->c, d[k], kp, "applies only to dist %s, found dist %s", buf,
                                   dist_names[kind]);
         }
         if (!d[k] && takes)
-            return jmd__scen_fail(&w->c, v, p, "missing required key \"%s\" for dist %s",
+            return jmd__yaml_fail(&w->c, v, p, "missing required key \"%s\" for dist %s",
                                   dist_keys[k].key, dist_names[kind]);
     }
     jmd_dist r;
@@ -531,14 +470,14 @@ static int get_dist(walk *w, const ynode *v, const char *path, const char *key, 
 static int get_polygon(walk *w, const ynode *v, const char *path, jmd_polygon *out)
 {
     char p[320], buf[64];
-    if (v->type != JMD__YN_SEQ)
+    if (v->type != JMD__YAML_SEQ)
         return fail_type(w, v, path, "a polygon (a sequence of [lat_deg, lon_deg] points)");
     size_t n = v->count;
     if (n > JMD_SCENARIO_MAX_POLYGON)
-        return jmd__scen_fail(&w->c, v, path, "expected at most %d vertices, found %zu",
+        return jmd__yaml_fail(&w->c, v, path, "expected at most %d vertices, found %zu",
                               JMD_SCENARIO_MAX_POLYGON, n);
     if (w->nvert + n > JMD_SCENARIO_MAX_VERTICES)
-        return jmd__scen_fail(&w->c, v, path,
+        return jmd__yaml_fail(&w->c, v, path,
                               "expected at most %d polygon vertices in all, found more",
                               JMD_SCENARIO_MAX_VERTICES);
     w->nvert += n;
@@ -551,10 +490,10 @@ static int get_polygon(walk *w, const ynode *v, const char *path, jmd_polygon *o
     for (const ynode *pt = v->first; pt && rc == 0; pt = pt->next, i++) {
         idx(p, sizeof p, path, i);
         at[i] = pt;
-        if (pt->type != JMD__YN_SEQ || pt->count != 2) {
-            rc = jmd__scen_fail(&w->c, pt, p, "expected a point [lat_deg, lon_deg], found %s",
-                                pt->type == JMD__YN_SEQ ? "a sequence of another length"
-                                                        : jmd__scen_found(pt, buf, sizeof buf));
+        if (pt->type != JMD__YAML_SEQ || pt->count != 2) {
+            rc = jmd__yaml_fail(&w->c, pt, p, "expected a point [lat_deg, lon_deg], found %s",
+                                pt->type == JMD__YAML_SEQ ? "a sequence of another length"
+                                                        : jmd__yaml_found(pt, buf, sizeof buf));
             break;
         }
         double lat = 0, lon = 0;
@@ -573,20 +512,20 @@ static int get_polygon(walk *w, const ynode *v, const char *path, jmd_polygon *o
             out->n = n - 1;
         long ea, eb;
         if (out->n < 3)
-            rc = jmd__scen_fail(&w->c, v, path,
+            rc = jmd__yaml_fail(&w->c, v, path,
                                 "expected a polygon of at least 3 distinct vertices, found %zu",
                                 out->n);
         else if (jmd__scen_polygon_check(out->v, out->n, &ea, &eb)) {
             if (ea < 0)
-                rc = jmd__scen_fail(&w->c, v, path,
+                rc = jmd__yaml_fail(&w->c, v, path,
                                     "expected a simple polygon, found one of zero area");
             else if (ea == eb)
-                rc = jmd__scen_fail(&w->c, at[ea], path,
+                rc = jmd__yaml_fail(&w->c, at[ea], path,
                                     "expected a simple polygon, found vertex [%ld] repeating the "
                                     "one before it",
                                     ea);
             else
-                rc = jmd__scen_fail(&w->c, at[eb], path,
+                rc = jmd__yaml_fail(&w->c, at[eb], path,
                                     "expected a simple polygon, found edges [%ld]-[%ld] and "
                                     "[%ld]-[%ld] crossing or touching",
                                     ea, (ea + 1) % (long)out->n, eb, (eb + 1) % (long)out->n);
@@ -632,7 +571,7 @@ static void prefix_catalogue_error(walk *w, const char *msg)
         if (colons == 2 && *q == ' ') rest = q + 1;
     }
     int has_path = strncmp(rest, "threats", 7) == 0 || strncmp(rest, "interceptors", 12) == 0;
-    jmd__scen_set_err(w->c.err, w->c.errlen, "%.*s%s%s", (int)(rest - msg), msg,
+    jmd__yaml_set_err(w->c.err, w->c.errlen, "%.*s%s%s", (int)(rest - msg), msg,
                       has_path ? "catalogue." : "catalogue: ", rest);
 }
 
@@ -643,7 +582,7 @@ static int read_catalogue(walk *w, const ynode *builtin, const ynode *inc, const
     int use_builtin = 1, rc;
     if ((rc = get_bool(w, builtin, "", "builtin_catalogue", &use_builtin))) return rc;
     if (use_builtin && (rc = jmd_catalogue_load_builtin(&s->cat, err, sizeof err))) {
-        jmd__scen_set_err(w->c.err, w->c.errlen, "%s: built-in catalogue: %s", w->c.name, err);
+        jmd__yaml_set_err(w->c.err, w->c.errlen, "%s: built-in catalogue: %s", w->c.name, err);
         return rc;
     }
     size_t ninc;
@@ -654,7 +593,7 @@ static int read_catalogue(walk *w, const ynode *builtin, const ynode *inc, const
     for (const ynode *e = ninc ? inc->first : NULL; e; e = e->next, i++) {
         char p[64], file[1024];
         idx(p, sizeof p, "include", i);
-        if (e->type != JMD__YN_SCALAR || jmd__scen_is_null(e) || e->len == 0 ||
+        if (e->type != JMD__YAML_SCALAR || jmd__yaml_is_null(e) || e->len == 0 ||
             strlen(e->text) != e->len)
             return fail_type(w, e, p, "a file name");
         int n;
@@ -662,15 +601,15 @@ static int read_catalogue(walk *w, const ynode *builtin, const ynode *inc, const
             n = snprintf(file, sizeof file, "%s", e->text);
         else n = snprintf(file, sizeof file, "%s/%s", w->base_dir, e->text);
         if (n < 0 || (size_t)n >= sizeof file)
-            return jmd__scen_fail(&w->c, e, p, "expected a shorter file name");
+            return jmd__yaml_fail(&w->c, e, p, "expected a shorter file name");
         rc = jmd_catalogue_load(&s->cat, file, err, sizeof err);
         if (rc) {
-            jmd__scen_fail(&w->c, e, p, "%s", err);
+            jmd__yaml_fail(&w->c, e, p, "%s", err);
             return rc == JMD_EIO ? JMD_EIO : rc == JMD_ENOMEM ? JMD_ENOMEM : JMD_EPARSE;
         }
     }
-    if (!inl || jmd__scen_is_null(inl)) return 0;
-    if (inl->type != JMD__YN_MAP)
+    if (!inl || jmd__yaml_is_null(inl)) return 0;
+    if (inl->type != JMD__YAML_MAP)
         return fail_type(w, inl, "catalogue",
                          "a mapping with the keys \"threats\" and \"interceptors\"");
     /* The block alone, at its own lines and columns. */
@@ -713,7 +652,7 @@ static int read_asset(walk *w, const ynode *m, const char *path, int owner)
         if (strcmp(s->assets[i].name, a->name) == 0) {
             char p[320];
             join(p, sizeof p, path, "name");
-            return jmd__scen_fail(&w->c, v[A_NAME], p,
+            return jmd__yaml_fail(&w->c, v[A_NAME], p,
                                   "duplicate asset name \"%s\" (first at line %d)", a->name,
                                   w->asset_at[i]->line + 1);
         }
@@ -736,21 +675,21 @@ static int read_parties(walk *w, const ynode *list)
     jmd_scenario *s = w->s;
     size_t n;
     int rc;
-    if (list->type != JMD__YN_SEQ)
+    if (list->type != JMD__YAML_SEQ)
         return fail_type(w, list, "parties", "a sequence of at least one party");
     if (list->count == 0)
-        return jmd__scen_fail(&w->c, list, "parties",
+        return jmd__yaml_fail(&w->c, list, "parties",
                               "expected at least one party, found an empty sequence");
     if ((rc = get_seq(w, list, "parties", "a sequence of parties", JMD_SCENARIO_MAX_PARTIES, &n)))
         return rc;
     size_t nassets = 0;
     for (const ynode *e = list->first; e; e = e->next)
-        if (e->type == JMD__YN_MAP)
+        if (e->type == JMD__YAML_MAP)
             for (const ynode *k = e->first; k && k->next; k = k->next->next)
-                if (jmd__scen_is(k, "assets") && k->next->type == JMD__YN_SEQ)
+                if (jmd__yaml_is(k, "assets") && k->next->type == JMD__YAML_SEQ)
                     nassets += k->next->count;
     if (nassets > JMD_SCENARIO_MAX_ASSETS)
-        return jmd__scen_fail(&w->c, list, "parties",
+        return jmd__yaml_fail(&w->c, list, "parties",
                               "expected at most %d assets in all, found %zu",
                               JMD_SCENARIO_MAX_ASSETS, nassets);
     s->parties = xcalloc(n, sizeof *s->parties);
@@ -775,7 +714,7 @@ static int read_parties(walk *w, const ynode *list)
         for (size_t j = 0; j < i; j++)
             if (strcmp(s->parties[j].name, pa->name) == 0) {
                 join(p, sizeof p, path, "name");
-                return jmd__scen_fail(&w->c, v[P_NAME], p,
+                return jmd__yaml_fail(&w->c, v[P_NAME], p,
                                       "duplicate party name \"%s\" (first at line %d)", pa->name,
                                       w->party_at[j]->line + 1);
             }
@@ -830,7 +769,7 @@ static int read_governance(walk *w, const ynode *m)
     const ynode *v[G_NKEYS];
     for (int i = 0; i < G_NKEYS; i++) v[i] = NULL;
     int rc = 0;
-    if (m && !jmd__scen_is_null(m) &&
+    if (m && !jmd__yaml_is_null(m) &&
         (rc = check_keys(w, m, "governance", "a mapping (the governance block)", gov_keys,
                          G_NKEYS, v)))
         return rc;
@@ -839,18 +778,18 @@ static int read_governance(walk *w, const ynode *m)
     g->model = (jmd_gov_model)model;
     const ynode *q = v[G_QUORUM];
     if (q) {
-        if (jmd__scen_is(q, "all")) g->quorum = JMD_QUORUM_ALL;
-        else if (jmd__scen_is(q, "majority")) g->quorum = JMD_QUORUM_MAJORITY;
+        if (jmd__yaml_is(q, "all")) g->quorum = JMD_QUORUM_ALL;
+        else if (jmd__yaml_is(q, "majority")) g->quorum = JMD_QUORUM_MAJORITY;
         else {
             long k = 0;
             char buf[64];
-            int isint = q->type == JMD__YN_SCALAR && q->plain && q->len > 0 && q->len < 10;
+            int isint = q->type == JMD__YAML_SCALAR && q->plain && q->len > 0 && q->len < 10;
             for (size_t i = 0; isint && i < q->len; i++)
                 if (q->text[i] < '0' || q->text[i] > '9') isint = 0;
             if (!isint)
-                return jmd__scen_fail(&w->c, q, "governance.quorum",
+                return jmd__yaml_fail(&w->c, q, "governance.quorum",
                                       "expected all, majority or a number of parties, found %s",
-                                      jmd__scen_found(q, buf, sizeof buf));
+                                      jmd__yaml_found(q, buf, sizeof buf));
             if ((rc = get_int(w, q, "governance", "quorum", 1, (long)s->nparties, &k)))
                 return rc;
             g->quorum = JMD_QUORUM_K;
@@ -904,7 +843,7 @@ static int read_pair(walk *w, const ynode *e, const char *path, const ynode *vfr
         return rc;
     if (*from == *to) {
         join(p, sizeof p, path, "to");
-        return jmd__scen_fail(&w->c, vto, p, "expected a party other than from (\"%s\"), found \"%s\"",
+        return jmd__yaml_fail(&w->c, vto, p, "expected a party other than from (\"%s\"), found \"%s\"",
                               s->parties[*from].name, s->parties[*to].name);
     }
     size_t n = s->nparties;
@@ -912,7 +851,7 @@ static int read_pair(walk *w, const ynode *e, const char *path, const ynode *vfr
         int a = dir ? *to : *from, b = dir ? *from : *to;
         const ynode *first = at[(size_t)a * n + (size_t)b];
         if (first)
-            return jmd__scen_fail(&w->c, e, path, "duplicate %s \"%s\" -> \"%s\" (first at line %d)",
+            return jmd__yaml_fail(&w->c, e, path, "duplicate %s \"%s\" -> \"%s\" (first at line %d)",
                                   what, s->parties[a].name, s->parties[b].name, first->line + 1);
         at[(size_t)a * n + (size_t)b] = e;
     }
@@ -932,7 +871,7 @@ static int read_links(walk *w, const ynode *deflt, const ynode *list)
     size_t n = s->nparties, cnt;
     jmd_link d = {0.5, 0};
     int rc;
-    if (deflt && !jmd__scen_is_null(deflt)) {
+    if (deflt && !jmd__yaml_is_null(deflt)) {
         const ynode *v[2];
         if ((rc = check_keys(w, deflt, "link_default", "a mapping (the default link)",
                              link_default_keys, 2, v)) ||
@@ -993,7 +932,7 @@ static int read_policy(walk *w, const char *path, const ynode *kinds, const ynod
     double prec_km = 0;
     memset(out, 0, sizeof *out);
     join(p, sizeof p, path, "kinds");
-    if (kinds && jmd__scen_is_null(kinds))
+    if (kinds && jmd__yaml_is_null(kinds))
         return fail_type(w, kinds, p, "a sequence of message kinds (launch-warning, track, "
                                       "proposal, vote, launch-order, outcome)");
     if ((rc = get_seq(w, kinds, p, "a sequence of message kinds (launch-warning, track, proposal, "
@@ -1007,7 +946,7 @@ static int read_policy(walk *w, const char *path, const ynode *kinds, const ynod
             return rc;
         unsigned bit = JMD_MSG_BIT(kind_values[ki]);
         if (out->kinds & bit)
-            return jmd__scen_fail(&w->c, k, kp, "duplicate message kind \"%s\"", kind_names[ki]);
+            return jmd__yaml_fail(&w->c, k, kp, "duplicate message kind \"%s\"", kind_names[ki]);
         out->kinds |= bit;
     }
     if ((rc = get_number(w, prec, path, "precision_km", R_PRECISION_KM, &prec_km)) ||
@@ -1023,7 +962,7 @@ static int read_release(walk *w, const ynode *deflt, const ynode *list)
     jmd_scenario *s = w->s;
     size_t n = s->nparties, cnt;
     int rc;
-    if (deflt && !jmd__scen_is_null(deflt)) {
+    if (deflt && !jmd__yaml_is_null(deflt)) {
         const ynode *v[3];
         jmd_release_policy d;
         if ((rc = check_keys(w, deflt, "release_default", "a mapping (the default release policy)",
@@ -1131,12 +1070,12 @@ static int read_radar(walk *w, const ynode *m, const char *path, jmd_radar *r)
     char p[320];
     if (!(maxel > minel)) {
         join(p, sizeof p, path, v[R_MAXEL] ? "max_el_deg" : "min_el_deg");
-        return jmd__scen_fail(&w->c, v[R_MAXEL] ? v[R_MAXEL] : v[R_MINEL], p,
+        return jmd__yaml_fail(&w->c, v[R_MAXEL] ? v[R_MAXEL] : v[R_MINEL], p,
                               "expected max_el_deg (%.10g) above min_el_deg (%.10g)", maxel, minel);
     }
     if (!(pd > pfa)) {
         join(p, sizeof p, path, "pd_ref");
-        return jmd__scen_fail(&w->c, v[R_PD] ? v[R_PD] : m, p,
+        return jmd__yaml_fail(&w->c, v[R_PD] ? v[R_PD] : m, p,
                               "expected more than pfa (%.10g), found %.10g", pfa, pd);
     }
     r->lat = lat * DEG;
@@ -1206,16 +1145,16 @@ static int read_sensors(walk *w, const ynode *list)
         char path[64], p[96];
         idx(path, sizeof path, "sensors", i);
         const ynode *type = NULL, *name = NULL;
-        if (e->type != JMD__YN_MAP) {
+        if (e->type != JMD__YAML_MAP) {
             rc = fail_type(w, e, path, "a mapping (a sensor)");
             break;
         }
         for (const ynode *k = e->first; k && k->next; k = k->next->next) {
-            if (jmd__scen_is(k, "type") && !type) type = k->next;
-            if (jmd__scen_is(k, "name") && !name) name = k->next;
+            if (jmd__yaml_is(k, "type") && !type) type = k->next;
+            if (jmd__yaml_is(k, "name") && !name) name = k->next;
         }
         if (!type) {
-            rc = jmd__scen_fail(&w->c, e, path, "missing required key \"type\" (radar or ir-satellite)");
+            rc = jmd__yaml_fail(&w->c, e, path, "missing required key \"type\" (radar or ir-satellite)");
             break;
         }
         int t = 0;
@@ -1233,7 +1172,7 @@ static int read_sensors(walk *w, const ynode *list)
             /* Names of earlier sensors: compare through their nodes. */
             if (at[j] && strlen(nm) == at[j]->len && strcmp(at[j]->text, nm) == 0) {
                 join(p, sizeof p, path, "name");
-                rc = jmd__scen_fail(&w->c, name, p,
+                rc = jmd__yaml_fail(&w->c, name, p,
                                     "duplicate sensor name \"%s\" (first at line %d)", nm,
                                     at[j]->line + 1);
                 break;
@@ -1283,7 +1222,7 @@ static int read_sites(walk *w, const ynode *list)
         for (size_t j = 0; j < i; j++)
             if (strcmp(s->sites[j].name, f->name) == 0) {
                 join(p, sizeof p, path, "name");
-                rc = jmd__scen_fail(&w->c, v[F_NAME], p,
+                rc = jmd__yaml_fail(&w->c, v[F_NAME], p,
                                     "duplicate site name \"%s\" (first at line %d)", f->name,
                                     at[j]->line + 1);
                 break;
@@ -1389,7 +1328,7 @@ static int read_threats(walk *w, const ynode *list)
             const ynode *both = v[T_ALAT] ? v[T_ALAT] : v[T_ALON];
             if (both) {
                 join(p, sizeof p, path, v[T_ALAT] ? "aim_lat_deg" : "aim_lon_deg");
-                rc = jmd__scen_fail(&w->c, both, p,
+                rc = jmd__yaml_fail(&w->c, both, p,
                                     "expected either target or aim_lat_deg/aim_lon_deg, found both");
                 break;
             }
@@ -1400,7 +1339,7 @@ static int read_threats(walk *w, const ynode *list)
             lon1 = s->assets[t.target].lon / DEG;
         } else {
             if (!v[T_ALAT] || !v[T_ALON]) {
-                rc = jmd__scen_fail(&w->c, e, path,
+                rc = jmd__yaml_fail(&w->c, e, path,
                                     "missing required key \"%s\" (or give \"target\")",
                                     v[T_ALAT] ? "aim_lon_deg" : "aim_lat_deg");
                 break;
@@ -1417,7 +1356,7 @@ static int read_threats(walk *w, const ynode *list)
             break;
         if (v[T_APOGEE] && traj == 0) {
             join(p, sizeof p, path, "apogee_km");
-            rc = jmd__scen_fail(&w->c, v[T_APOGEE], p,
+            rc = jmd__yaml_fail(&w->c, v[T_APOGEE], p,
                                 "applies only to lofted or depressed trajectories, found "
                                 "trajectory minimum-energy");
             break;
@@ -1430,27 +1369,27 @@ static int read_threats(walk *w, const ynode *list)
         if (sphere_distance(lat0 * DEG, lon0 * DEG, lat1 * DEG, lon1 * DEG) < 10e3) {
             const ynode *where = v[T_TARGET] ? v[T_TARGET] : v[T_ALAT];
             join(p, sizeof p, path, v[T_TARGET] ? "target" : "aim_lat_deg");
-            rc = jmd__scen_fail(&w->c, where, p,
+            rc = jmd__yaml_fail(&w->c, where, p,
                                 "expected an aim point at least 10 km from the launch point");
             break;
         }
         if (salvo > 1 && strlen(t.name) > JMD_NAME_MAX - 6) {
             join(p, sizeof p, path, "name");
-            rc = jmd__scen_fail(&w->c, v[T_NAME], p,
+            rc = jmd__yaml_fail(&w->c, v[T_NAME], p,
                                 "expected a name of at most %d characters for a salvo, found %zu",
                                 JMD_NAME_MAX - 6, strlen(t.name));
             break;
         }
         if (total + (size_t)salvo > JMD_SCENARIO_MAX_THREATS) {
             join(p, sizeof p, path, "salvo");
-            rc = jmd__scen_fail(&w->c, v[T_SALVO] ? v[T_SALVO] : e, p,
+            rc = jmd__yaml_fail(&w->c, v[T_SALVO] ? v[T_SALVO] : e, p,
                                 "expected at most %d threats in all after salvo expansion",
                                 JMD_SCENARIO_MAX_THREATS);
             break;
         }
         if (t0 + (double)(salvo - 1) * spacing > s->duration) {
             join(p, sizeof p, path, "spacing_s");
-            rc = jmd__scen_fail(&w->c, v[T_SPACING] ? v[T_SPACING] : e, p,
+            rc = jmd__yaml_fail(&w->c, v[T_SPACING] ? v[T_SPACING] : e, p,
                                 "expected the salvo's last launch (%.10g s) within duration_s "
                                 "(%.10g s)",
                                 t0 + (double)(salvo - 1) * spacing, s->duration);
@@ -1508,7 +1447,7 @@ static int read_threats(walk *w, const ynode *list)
                 int da = s->threats[a].decl, db = s->threats[b].decl;
                 char p[64];
                 snprintf(p, sizeof p, "threats[%d].name", db);
-                rc = jmd__scen_fail(&w->c, at[db], p,
+                rc = jmd__yaml_fail(&w->c, at[db], p,
                                     "duplicate threat name \"%s\" (first at line %d%s)",
                                     s->threats[b].name, at[da]->line + 1,
                                     da == db || s->threats[a].salvo_index ||
@@ -1546,7 +1485,7 @@ static int read_strategic_areas(walk *w, const ynode *list, const char *path, in
                      JMD_SCENARIO_MAX_STRATEGIC_AREAS, &n);
     if (rc) return rc;
     if (n == 0)
-        return jmd__scen_fail(&w->c, list, path, "expected at least one entry, found none");
+        return jmd__yaml_fail(&w->c, list, path, "expected at least one entry, found none");
     *out = xcalloc(n, sizeof **out);
     if (!*out) return JMD_ENOMEM;
     size_t i = 0;
@@ -1566,7 +1505,7 @@ static int read_strategic_areas(walk *w, const ynode *list, const char *path, in
         for (size_t j = 0; j < i; j++)
             if (strcmp((*out)[j].name, a->name) == 0) {
                 join(q, sizeof q, p, "name");
-                rc = jmd__scen_fail(&w->c, v[SA_NAME], q, "duplicate name \"%s\" in %s",
+                rc = jmd__yaml_fail(&w->c, v[SA_NAME], q, "duplicate name \"%s\" in %s",
                                     a->name, path);
                 break;
             }
@@ -1575,7 +1514,7 @@ static int read_strategic_areas(walk *w, const ynode *list, const char *path, in
             if (v[SA_LAT] || v[SA_LON]) {
                 const ynode *b = v[SA_LAT] ? v[SA_LAT] : v[SA_LON];
                 join(q, sizeof q, p, v[SA_LAT] ? "lat_deg" : "lon_deg");
-                rc = jmd__scen_fail(&w->c, b, q,
+                rc = jmd__yaml_fail(&w->c, b, q,
                                     "expected either a point (lat_deg, lon_deg) or a polygon, "
                                     "found both");
                 break;
@@ -1591,7 +1530,7 @@ static int read_strategic_areas(walk *w, const ynode *list, const char *path, in
             a->lon = so / (double)a->area.n;
         } else {
             if (!v[SA_LAT] || !v[SA_LON]) {
-                rc = jmd__scen_fail(&w->c, e, p, "missing required key \"%s\"%s",
+                rc = jmd__yaml_fail(&w->c, e, p, "missing required key \"%s\"%s",
                                     v[SA_LAT] ? "lon_deg" : "lat_deg",
                                     polygons ? " (or give \"polygon\")" : "");
                 break;
@@ -1632,7 +1571,7 @@ static int read_strategic(walk *w, const ynode *list)
         for (size_t j = 0; j < i; j++)
             if (s->strategic[j].party == g->party) {
                 join(p, sizeof p, path, "party");
-                rc = jmd__scen_fail(&w->c, v[SG_PARTY], p,
+                rc = jmd__yaml_fail(&w->c, v[SG_PARTY], p,
                                     "expected one strategic entry per party, found a second "
                                     "for \"%s\"",
                                     s->parties[g->party].name);
@@ -1650,7 +1589,7 @@ static int read_strategic(walk *w, const ynode *list)
                           JMD_SCENARIO_MAX_STRATEGIC_KINDS, &g->nvehicles)))
             break;
         if (g->nvehicles == 0) {
-            rc = jmd__scen_fail(&w->c, v[SG_VEHICLES], p,
+            rc = jmd__yaml_fail(&w->c, v[SG_VEHICLES], p,
                                 "expected at least one vehicle, found none");
             break;
         }
@@ -1665,7 +1604,7 @@ static int read_strategic(walk *w, const ynode *list)
                 break;
             for (size_t j = 0; j < k; j++)
                 if (strcmp(g->vehicles[j].name, s->cat.vehicles[vi].name) == 0)
-                    rc = jmd__scen_fail(&w->c, x, q, "duplicate vehicle \"%s\"",
+                    rc = jmd__yaml_fail(&w->c, x, q, "duplicate vehicle \"%s\"",
                                         s->cat.vehicles[vi].name);
             if (rc) break;
             g->vehicles[k] = s->cat.vehicles[vi];
@@ -1680,8 +1619,8 @@ static int read_strategic(walk *w, const ynode *list)
         g->trajs = xcalloc(nt ? nt : 1, sizeof *g->trajs);
         if (!g->trajs) return JMD_ENOMEM;
         if (nt == 0) {
-            if (v[SG_TRAJS] && !jmd__scen_is_null(v[SG_TRAJS])) {
-                rc = jmd__scen_fail(&w->c, v[SG_TRAJS], p,
+            if (v[SG_TRAJS] && !jmd__yaml_is_null(v[SG_TRAJS])) {
+                rc = jmd__yaml_fail(&w->c, v[SG_TRAJS], p,
                                     "expected at least one trajectory type, found none");
                 break;
             }
@@ -1701,7 +1640,7 @@ static int read_strategic(walk *w, const ynode *list)
             if (tv[ST_APOGEE] && type == 0) {
                 char r[280];
                 join(r, sizeof r, q, "apogee_km");
-                rc = jmd__scen_fail(&w->c, tv[ST_APOGEE], r,
+                rc = jmd__yaml_fail(&w->c, tv[ST_APOGEE], r,
                                     "applies only to lofted or depressed trajectories, found "
                                     "type minimum-energy");
                 break;
@@ -1712,7 +1651,7 @@ static int read_strategic(walk *w, const ynode *list)
             for (size_t j = 0; j < k; j++)
                 if (g->trajs[j].type == g->trajs[k].type &&
                     g->trajs[j].apogee == g->trajs[k].apogee)
-                    rc = jmd__scen_fail(&w->c, x, q, "duplicate trajectory type");
+                    rc = jmd__yaml_fail(&w->c, x, q, "duplicate trajectory type");
             g->ntrajs = k + 1;
         }
         if (rc) break;
@@ -1742,7 +1681,7 @@ static int read_seed(walk *w, const ynode *v, uint64_t *out)
 {
     char buf[64];
     if (!v) return 0;
-    int ok = v->type == JMD__YN_SCALAR && v->plain && v->len > 0 && v->len <= 20 &&
+    int ok = v->type == JMD__YAML_SCALAR && v->plain && v->len > 0 && v->len <= 20 &&
              strlen(v->text) == v->len;
     for (size_t i = 0; ok && i < v->len; i++)
         if (v->text[i] < '0' || v->text[i] > '9') ok = 0;
@@ -1753,9 +1692,9 @@ static int read_seed(walk *w, const ynode *v, uint64_t *out)
         if (errno == ERANGE) ok = 0;
     }
     if (!ok)
-        return jmd__scen_fail(&w->c, v, "seed",
+        return jmd__yaml_fail(&w->c, v, "seed",
                               "expected an integer in [0, 18446744073709551615], found %s",
-                              jmd__scen_found(v, buf, sizeof buf));
+                              jmd__yaml_found(v, buf, sizeof buf));
     *out = (uint64_t)x;
     return 0;
 }
@@ -1765,9 +1704,9 @@ static int read_root(walk *w, const ynode *root)
     jmd_scenario *s = w->s;
     const ynode *v[K_NKEYS];
     char buf[64];
-    if (!root || jmd__scen_is_null(root)) {
-        jmd__ynode at = {.line = 0, .col = 0};
-        return jmd__scen_fail(&w->c, &at, "",
+    if (!root || jmd__yaml_is_null(root)) {
+        jmd__yaml_node at = {.line = 0, .col = 0};
+        return jmd__yaml_fail(&w->c, &at, "",
                               "expected a scenario (a mapping with at least \"duration_s\" and "
                               "\"parties\"), found an empty document");
     }
@@ -1775,17 +1714,17 @@ static int read_root(walk *w, const ynode *root)
                         K_NKEYS, v);
     if (rc) return rc;
     if ((rc = get_text(w, v[K_NAME], "", "name", s->name, sizeof s->name))) return rc;
-    if (v[K_DESC] && (v[K_DESC]->type != JMD__YN_SCALAR))
+    if (v[K_DESC] && (v[K_DESC]->type != JMD__YAML_SCALAR))
         return fail_type(w, v[K_DESC], "description", "a string");
     snprintf(s->epoch, sizeof s->epoch, "%s", DEFAULT_EPOCH);
     if (v[K_EPOCH]) {
         const ynode *e = v[K_EPOCH];
-        if (e->type != JMD__YN_SCALAR || e->len >= sizeof s->epoch ||
+        if (e->type != JMD__YAML_SCALAR || e->len >= sizeof s->epoch ||
             jmd__scen_epoch(e->text, e->len, &s->epoch_unix, &s->epoch_frac) != 0)
-            return jmd__scen_fail(&w->c, e, "epoch",
+            return jmd__yaml_fail(&w->c, e, "epoch",
                                   "expected an ISO 8601 UTC time such as 2012-05-20T12:00:00Z, "
                                   "found %s",
-                                  jmd__scen_found(e, buf, sizeof buf));
+                                  jmd__yaml_found(e, buf, sizeof buf));
         memcpy(s->epoch, e->text, e->len);
         s->epoch[e->len] = '\0';
     } else if (jmd__scen_epoch(s->epoch, strlen(s->epoch), &s->epoch_unix, &s->epoch_frac) != 0) {
@@ -1798,7 +1737,7 @@ static int read_root(walk *w, const ynode *root)
         (rc = read_seed(w, v[K_SEED], &s->seed)))
         return rc;
     if (s->step > s->duration)
-        return jmd__scen_fail(&w->c, v[K_STEP], "step_s",
+        return jmd__yaml_fail(&w->c, v[K_STEP], "step_s",
                               "expected at most duration_s (%.10g), found %.10g", s->duration,
                               s->step);
     if ((rc = read_catalogue(w, v[K_BUILTIN], v[K_INCLUDE], v[K_CATALOGUE])) ||
@@ -1855,30 +1794,30 @@ int jmd_scenario_parse(const char *text, size_t len, const char *name, const cha
     if (err && errlen) err[0] = '\0';
     if (!name) name = "<input>";
     if (!out || (!text && len)) {
-        jmd__scen_set_err(err, errlen, "%s: invalid argument", name);
+        jmd__yaml_set_err(err, errlen, "%s: invalid argument", name);
         return JMD_EINVAL;
     }
     *out = NULL;
     if (len > JMD_SCENARIO_MAX_BYTES) {
-        jmd__scen_set_err(err, errlen, "%s: input is %zu bytes; at most %u are accepted", name,
+        jmd__yaml_set_err(err, errlen, "%s: input is %zu bytes; at most %u are accepted", name,
                           len, JMD_SCENARIO_MAX_BYTES);
         return JMD_EPARSE;
     }
     jmd_scenario *s = calloc(1, sizeof *s);
     if (!s) {
-        jmd__scen_set_err(err, errlen, "%s: out of memory", name);
+        jmd__yaml_set_err(err, errlen, "%s: out of memory", name);
         return JMD_ENOMEM;
     }
     walk w = {{name, err, errlen}, s, text ? text : "", len, base_dir, 0, NULL, NULL, NULL};
-    jmd__arena a = {NULL};
-    jmd__ynode *root = NULL;
-    int rc = jmd__scen_tree(&w.c, w.text, len, &a, &root);
+    jmd__yaml_arena a = {NULL};
+    jmd__yaml_node *root = NULL;
+    int rc = jmd__yaml_tree(&w.c, w.text, len, &a, &root, &w.text, &w.len);
     if (rc == 0) rc = read_root(&w, root);
-    if (rc == JMD_ENOMEM) jmd__scen_set_err(err, errlen, "%s: out of memory", name);
+    if (rc == JMD_ENOMEM) jmd__yaml_set_err(err, errlen, "%s: out of memory", name);
     free(w.asset_at);
     free(w.party_at);
     free(w.latency_set);
-    jmd__scen_arena_free(&a);
+    jmd__yaml_arena_free(&a);
     if (rc) {
         jmd_scenario_free(s);
         return rc;
@@ -1892,19 +1831,19 @@ int jmd_scenario_load(const char *path, jmd_scenario **out, char *err, size_t er
     if (err && errlen) err[0] = '\0';
     if (out) *out = NULL;
     if (!path || !out) {
-        jmd__scen_set_err(err, errlen, "invalid argument");
+        jmd__yaml_set_err(err, errlen, "invalid argument");
         return JMD_EINVAL;
     }
     FILE *f = fopen(path, "rb");
     if (!f) {
-        jmd__scen_set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        jmd__yaml_set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return JMD_EIO;
     }
     size_t cap = (size_t)JMD_SCENARIO_MAX_BYTES + 1;
     char *buf = malloc(cap);
     if (!buf) {
         fclose(f);
-        jmd__scen_set_err(err, errlen, "%s: out of memory", path);
+        jmd__yaml_set_err(err, errlen, "%s: out of memory", path);
         return JMD_ENOMEM;
     }
     size_t n = fread(buf, 1, cap, f);
@@ -1912,10 +1851,10 @@ int jmd_scenario_load(const char *path, jmd_scenario **out, char *err, size_t er
     fclose(f);
     int rc;
     if (rd_err) {
-        jmd__scen_set_err(err, errlen, "%s: cannot read: %s", path, strerror(saved));
+        jmd__yaml_set_err(err, errlen, "%s: cannot read: %s", path, strerror(saved));
         rc = JMD_EIO;
     } else if (n > JMD_SCENARIO_MAX_BYTES) {
-        jmd__scen_set_err(err, errlen, "%s: file is larger than %u bytes", path,
+        jmd__yaml_set_err(err, errlen, "%s: file is larger than %u bytes", path,
                           JMD_SCENARIO_MAX_BYTES);
         rc = JMD_EPARSE;
     } else {
