@@ -21,38 +21,14 @@
 #include "jmd/scenario.h"
 #include "jmd/version.h"
 
+#include "bench_util.h"
+
 #ifndef JMD_BUILD_TYPE
 #define JMD_BUILD_TYPE "unknown"
 #endif
 #ifndef JMD_SOURCE_DIR
 #define JMD_SOURCE_DIR "."
 #endif
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static void cpu_model(char *buf, size_t n)
-{
-    snprintf(buf, n, "unknown CPU");
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    if (!f) return;
-    char line[256];
-    while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, "model name", 10) == 0) {
-            char *c = strchr(line, ':');
-            if (c) {
-                snprintf(buf, n, "%s", c + 2);
-                buf[strcspn(buf, "\n")] = '\0';
-            }
-            break;
-        }
-    }
-    fclose(f);
-}
 
 int main(int argc, char **argv)
 {
@@ -70,7 +46,7 @@ int main(int argc, char **argv)
     jmd_assure_opts o;
     jmd_assure_opts_default(&o);
     o.samples = samples ? samples : 1;
-    cpu_model(cpu, sizeof cpu);
+    bench_cpu_model(cpu, sizeof cpu);
     uname(&u);
     printf("bench_assure: jmd %s, %s build, %s, %s %s\n", JMD_VERSION_STRING, JMD_BUILD_TYPE,
            cpu, u.sysname, u.machine);
@@ -78,9 +54,9 @@ int main(int argc, char **argv)
 
     jmd_assure_traj *t = NULL;
     size_t n = 0;
-    double t0 = now();
+    double t0 = bench_now();
     int rc = jmd_assure_sample(s, d, &o, &t, &n);
-    double t1 = now();
+    double t1 = bench_now();
     if (rc) {
         fprintf(stderr, "bench_assure: sample: %s\n", jmd_strerror(rc));
         jmd_scenario_free(s);
@@ -91,7 +67,7 @@ int main(int argc, char **argv)
         ok += (size_t)t[i].ok;
     jmd_assure_result *r = NULL;
     rc = jmd_assure_eval(s, d, &o, t, n, &r);
-    double t2 = now();
+    double t2 = bench_now();
     if (rc) {
         fprintf(stderr, "bench_assure: eval: %s\n", jmd_strerror(rc));
         jmd_scenario_free(s);

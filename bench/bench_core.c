@@ -21,36 +21,12 @@
 #include "jmd/orbit.h"
 #include "jmd/version.h"
 
+#include "bench_util.h"
+
 #ifndef JMD_BUILD_TYPE
 #define JMD_BUILD_TYPE "unknown"
 #endif
 #define DEG (3.14159265358979323846 / 180.0)
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static void cpu_model(char *buf, size_t n)
-{
-    snprintf(buf, n, "unknown CPU");
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    if (!f) return;
-    char line[256];
-    while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, "model name", 10) == 0) {
-            char *c = strchr(line, ':');
-            if (c) {
-                snprintf(buf, n, "%s", c + 2);
-                buf[strcspn(buf, "\n")] = '\0';
-            }
-            break;
-        }
-    }
-    fclose(f);
-}
 
 static void report(const char *what, double seconds, long n)
 {
@@ -72,7 +48,7 @@ int main(void)
     struct utsname u;
     char cpu[128];
     uname(&u);
-    cpu_model(cpu, sizeof cpu);
+    bench_cpu_model(cpu, sizeof cpu);
     printf("jmd %s bench_core — build type %s, %s %s, %s\n", jmd_version(), JMD_BUILD_TYPE,
            u.sysname, u.machine, cpu);
 
@@ -82,25 +58,25 @@ int main(void)
     const double v0[3] = {-5.64305e3, 4.30333e3, 2.42879e3};
     double r[3], v[3];
     long n = 2000000;
-    double t = now();
+    double t = bench_now();
     for (long i = 0; i < n; i++) {
         /* vary dt so nothing is hoisted out of the loop */
         jmd_orbit_kepler(mu, r0, v0, 2400.0 + (double)(i & 63), r, v);
         sink += r[0];
     }
-    report("Kepler, universal variables (Vallado 2-4, 40 min)", now() - t, n);
+    report("Kepler, universal variables (Vallado 2-4, 40 min)", bench_now() - t, n);
 
     /* Vallado Ex. 7-5. */
     const double r1[3] = {15945.34e3, 0, 0};
     const double r2[3] = {12214.83899e3, 10249.46731e3, 0};
     double v1[3], v2[3];
     n = 1000000;
-    t = now();
+    t = bench_now();
     for (long i = 0; i < n; i++) {
         jmd_orbit_lambert(mu, r1, r2, 76.0 * 60.0 + (double)(i & 63) * 1e-3, 0, v1, v2);
         sink += v1[0];
     }
-    report("Lambert, single revolution (Vallado 7-5, 76 min)", now() - t, n);
+    report("Lambert, single revolution (Vallado 7-5, 76 min)", bench_now() - t, n);
 
     jmd_catalogue cat = {0};
     char err[256];
@@ -128,21 +104,21 @@ int main(void)
         } else {
             n = 200;
             jmd_trajectory tr2 = {0};
-            t = now();
+            t = bench_now();
             for (long i = 0; i < n; i++) {
                 jmd_flight_fly(icbm, &res.launch, &opts, &tr2);
                 sink += tr2.s[tr2.n - 1].r[0];
             }
-            report("full ICBM trajectory (icbm-solid, 7,440 km)", now() - t, n);
+            report("full ICBM trajectory (icbm-solid, 7,440 km)", bench_now() - t, n);
             jmd_trajectory_free(&tr2);
             n = 5;
-            t = now();
+            t = bench_now();
             for (long i = 0; i < n; i++) {
                 jmd_flight_target(icbm, lat0, lon0, lat1, lon1, JMD_TRAJ_MIN_ENERGY, 0, 0, &opts,
                                   &res, NULL);
                 sink += res.miss;
             }
-            report("targeting solve, minimum energy (icbm-solid)", now() - t, n);
+            report("targeting solve, minimum energy (icbm-solid)", bench_now() - t, n);
         }
     } else {
         printf("  (no icbm-solid in the catalogue: trajectory figures skipped)\n");
@@ -152,14 +128,14 @@ int main(void)
         /* A site on the way: Fort Greely-like position (63.95 N, 145.7 W) is far;
          * use Clear/Greenland-like mid-course geometry: Thule (76.53 N, 68.7 W). */
         n = 200;
-        t = now();
+        t = bench_now();
         for (long i = 0; i < n; i++) {
             jmd_flight_reach(gbi, 76.53 * DEG, -68.7 * DEG, 0, &tr, tr.s[0].t + 300.0, &rr);
             sink += rr.t_first;
         }
         char label[96];
         snprintf(label, sizeof label, "reach computation (%s vs that ICBM)", gbi->name);
-        report(label, now() - t, n);
+        report(label, bench_now() - t, n);
     }
     jmd_trajectory_free(&tr);
     jmd_catalogue_free(&cat);

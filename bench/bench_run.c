@@ -18,19 +18,14 @@
 #include "jmd/sim.h"
 #include "jmd/version.h"
 
+#include "bench_util.h"
+
 #ifndef JMD_BUILD_TYPE
 #define JMD_BUILD_TYPE "unknown"
 #endif
 #ifndef JMD_SOURCE_DIR
 #define JMD_SOURCE_DIR "."
 #endif
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static int bench_one(const char *path)
 {
@@ -46,13 +41,13 @@ static int bench_one(const char *path)
     for (int i = 0; i < reps; i++) {
         jmd_sim_result_free(r);
         r = NULL;
-        double t = now();
+        double t = bench_now();
         if (jmd_sim_run(sc, sc->seed, NULL, &r, err, sizeof err) != 0) {
             fprintf(stderr, "%s: %s\n", path, err);
             jmd_scenario_free(sc);
             return 1;
         }
-        double dt = now() - t;
+        double dt = bench_now() - t;
         total += dt;
         if (dt < best) best = dt;
     }

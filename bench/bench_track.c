@@ -25,6 +25,8 @@
 #include "jmd/track.h"
 #include "jmd/version.h"
 
+#include "bench_util.h"
+
 #ifndef JMD_BUILD_TYPE
 #define JMD_BUILD_TYPE "unknown"
 #endif
@@ -32,32 +34,6 @@
 #define DEG (PI / 180.0)
 #define NSCAN 60
 #define DT 2.0
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static void cpu_model(char *buf, size_t n)
-{
-    snprintf(buf, n, "unknown CPU");
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    if (!f) return;
-    char line[256];
-    while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, "model name", 10) == 0) {
-            char *c = strchr(line, ':');
-            if (c) {
-                snprintf(buf, n, "%s", c + 2);
-                buf[strcspn(buf, "\n")] = '\0';
-            }
-            break;
-        }
-    }
-    fclose(f);
-}
 
 /* Targets on a grid of 0.25 deg (~25 km) at 250-300 km, 3 km/s towards
  * the north-west, climbing gently; measured from Kurecik. */
@@ -120,10 +96,10 @@ static void run_case(int ntgt, int clutter)
             }
     jmd_tracker *tk;
     if (jmd_tracker_create(NULL, &tk) != 0) exit(1);
-    double t0 = now();
+    double t0 = bench_now();
     for (int k = 0; k < NSCAN; k++)
         jmd_tracker_scan(tk, &rd, k * DT, m + (size_t)k * (size_t)nper, (size_t)nper);
-    double el_s = now() - t0;
+    double el_s = bench_now() - t0;
     jmd_tracker_stats st;
     jmd_tracker_stats_get(tk, &st);
     size_t conf = 0;
@@ -146,7 +122,7 @@ int main(void)
     struct utsname u;
     char cpu[128];
     uname(&u);
-    cpu_model(cpu, sizeof cpu);
+    bench_cpu_model(cpu, sizeof cpu);
     printf("jmd %s bench_track — build type %s, %s %s, %s\n", jmd_version(), JMD_BUILD_TYPE,
            u.sysname, u.machine, cpu);
     printf("tracker throughput, one radar, %d scans every %.0f s (clutter: as many false "
