@@ -81,6 +81,14 @@ __attribute__((format(printf, 3, 4)))
 #endif
 void jmd__yaml_set_err(char *err, size_t errlen, const char *fmt, ...);
 
+/* Read a whole file of at most max_bytes into *buf (malloc'd, owned by the
+ * caller, not NUL-terminated) and its length *n, reading at most one byte
+ * over the cap so an oversized file is refused without reading it whole.
+ * JMD_EIO ("PATH: cannot open/read: why"), JMD_EPARSE ("PATH: file is
+ * larger than N bytes"), JMD_ENOMEM; the message goes to err. */
+int jmd__yaml_read_file(const char *path, size_t max_bytes, char **buf, size_t *n, char *err,
+                        size_t errlen);
+
 /* Quotes text for a message: printable ASCII kept, '"' and '\' escaped,
  * everything else as \xHH; cut to about 40 characters with "...". */
 void jmd__yaml_quote(const char *s, size_t len, char *buf, size_t n);

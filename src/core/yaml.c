@@ -19,6 +19,7 @@
 #include <stdalign.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -585,4 +586,38 @@ fail_input:
 fail_parser:
     fy_diag_destroy(diag);
     return rc;
+}
+
+int jmd__yaml_read_file(const char *path, size_t max_bytes, char **buf, size_t *n, char *err,
+                        size_t errlen)
+{
+    *buf = NULL;
+    *n = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        jmd__yaml_set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return JMD_EIO;
+    }
+    char *b = malloc(max_bytes + 1);
+    if (!b) {
+        fclose(f);
+        jmd__yaml_set_err(err, errlen, "%s: out of memory", path);
+        return JMD_ENOMEM;
+    }
+    size_t got = fread(b, 1, max_bytes + 1, f);
+    int rd_err = ferror(f), saved = errno;
+    fclose(f);
+    if (rd_err) {
+        free(b);
+        jmd__yaml_set_err(err, errlen, "%s: cannot read: %s", path, strerror(saved));
+        return JMD_EIO;
+    }
+    if (got > max_bytes) {
+        free(b);
+        jmd__yaml_set_err(err, errlen, "%s: file is larger than %zu bytes", path, max_bytes);
+        return JMD_EPARSE;
+    }
+    *buf = b;
+    *n = got;
+    return 0;
 }

@@ -495,34 +495,11 @@ int jmd_catalogue_load(jmd_catalogue *cat, const char *path, char *err, size_t e
         jmd__yaml_set_err(err, errlen, "invalid argument");
         return JMD_EINVAL;
     }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        jmd__yaml_set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        return JMD_EIO;
-    }
-    /* Read at most one byte over the cap, so oversized files are refused
-     * without reading them whole. */
-    size_t cap = JMD_CATALOGUE_MAX_BYTES + 1;
-    char *buf = malloc(cap);
-    if (!buf) {
-        fclose(f);
-        jmd__yaml_set_err(err, errlen, "%s: out of memory", path);
-        return JMD_ENOMEM;
-    }
-    size_t n = fread(buf, 1, cap, f);
-    int rd_err = ferror(f), saved = errno;
-    fclose(f);
-    int rc;
-    if (rd_err) {
-        jmd__yaml_set_err(err, errlen, "%s: cannot read: %s", path, strerror(saved));
-        rc = JMD_EIO;
-    } else if (n > JMD_CATALOGUE_MAX_BYTES) {
-        jmd__yaml_set_err(err, errlen, "%s: file is larger than %u bytes", path,
-                          JMD_CATALOGUE_MAX_BYTES);
-        rc = JMD_EPARSE;
-    } else {
-        rc = jmd_catalogue_parse(cat, buf, n, path, err, errlen);
-    }
+    char *buf;
+    size_t n;
+    int rc = jmd__yaml_read_file(path, JMD_CATALOGUE_MAX_BYTES, &buf, &n, err, errlen);
+    if (rc != 0) return rc;
+    rc = jmd_catalogue_parse(cat, buf, n, path, err, errlen);
     free(buf);
     return rc;
 }

@@ -54,26 +54,10 @@ static void put_json(FILE *out, const char *s)
     fputc('"', out);
 }
 
-/* ISO 8601 UTC of simulation time t, to the millisecond. Days to civil
- * date: H. Hinnant, "chrono-compatible low-level date algorithms". */
+/* ISO 8601 UTC of simulation time t, to the millisecond. */
 static void iso_time(const epoch_t *ep, double t, char *buf, size_t len)
 {
-    int64_t ms = ep->unix_s * 1000 + (int64_t)llround((ep->frac + t) * 1000.0);
-    int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
-    int64_t msd = ms - days * 86400000;
-    int64_t z = days + 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = yoe + era * 400;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int64_t d = doy - (153 * mp + 2) / 5 + 1;
-    int64_t m = mp < 10 ? mp + 3 : mp - 9;
-    if (m <= 2) y++;
-    snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (int)y, (int)m, (int)d,
-             (int)(msd / 3600000), (int)(msd / 60000 % 60), (int)(msd / 1000 % 60),
-             (int)(msd % 1000));
+    jmd__report_iso_time(ep->unix_s, ep->frac, t, buf, len);
 }
 
 /* "START/STOP" with start < stop at millisecond resolution. */

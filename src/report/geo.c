@@ -3,6 +3,7 @@
  * (report__geo.h). Cold path: a few calls per site and per sample.
  */
 #include <math.h>
+#include <stdio.h>
 
 #include "jmd/geo.h"
 #include "report/report__geo.h"
@@ -28,4 +29,26 @@ int jmd__report_state_geo(const jmd_state *s, double *lat, double *lon, double *
         return -1;
     if (*h < 0) *h = 0;
     return 0;
+}
+
+/* Days to civil date: H. Hinnant, "chrono-compatible low-level date
+ * algorithms" (proleptic Gregorian). */
+void jmd__report_iso_time(int64_t unix_s, double frac, double t, char *buf, size_t len)
+{
+    int64_t ms = unix_s * 1000 + (int64_t)llround((frac + t) * 1000.0);
+    int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+    int64_t msd = ms - days * 86400000;
+    int64_t z = days + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = yoe + era * 400;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp + 2) / 5 + 1;
+    int64_t m = mp < 10 ? mp + 3 : mp - 9;
+    if (m <= 2) y++;
+    snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (int)y, (int)m, (int)d,
+             (int)(msd / 3600000), (int)(msd / 60000 % 60), (int)(msd / 1000 % 60),
+             (int)(msd % 1000));
 }

@@ -5,6 +5,9 @@
 #ifndef JMD_REPORT__GEO_H
 #define JMD_REPORT__GEO_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "jmd/flight.h"
 
 /* Approximate ground reach (m) of an interceptor class as the report draws
@@ -18,5 +21,10 @@ double jmd__report_reach_ground(const jmd_interceptor *ic);
  * the ellipsoid (launch and impact points sit a hair below it) clamp to 0.
  * 0, or -1 when the conversion fails. */
 int jmd__report_state_geo(const jmd_state *s, double *lat, double *lon, double *h);
+
+/* ISO 8601 UTC ("YYYY-MM-DDTHH:MM:SS.sssZ") of simulation time t (s)
+ * after the epoch unix_s + frac (whole seconds since 1970 without leap
+ * seconds, and a fraction in [0, 1)), to the millisecond. */
+void jmd__report_iso_time(int64_t unix_s, double frac, double t, char *buf, size_t len);
 
 #endif

@@ -1834,30 +1834,11 @@ int jmd_scenario_load(const char *path, jmd_scenario **out, char *err, size_t er
         jmd__yaml_set_err(err, errlen, "invalid argument");
         return JMD_EINVAL;
     }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        jmd__yaml_set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        return JMD_EIO;
-    }
-    size_t cap = (size_t)JMD_SCENARIO_MAX_BYTES + 1;
-    char *buf = malloc(cap);
-    if (!buf) {
-        fclose(f);
-        jmd__yaml_set_err(err, errlen, "%s: out of memory", path);
-        return JMD_ENOMEM;
-    }
-    size_t n = fread(buf, 1, cap, f);
-    int rd_err = ferror(f), saved = errno;
-    fclose(f);
-    int rc;
-    if (rd_err) {
-        jmd__yaml_set_err(err, errlen, "%s: cannot read: %s", path, strerror(saved));
-        rc = JMD_EIO;
-    } else if (n > JMD_SCENARIO_MAX_BYTES) {
-        jmd__yaml_set_err(err, errlen, "%s: file is larger than %u bytes", path,
-                          JMD_SCENARIO_MAX_BYTES);
-        rc = JMD_EPARSE;
-    } else {
+    char *buf;
+    size_t n;
+    int rc = jmd__yaml_read_file(path, JMD_SCENARIO_MAX_BYTES, &buf, &n, err, errlen);
+    if (rc != 0) return rc;
+    {
         /* Includes resolve against the file's folder. */
         char dir[1024];
         const char *slash = strrchr(path, '/');
