@@ -1,7 +1,8 @@
 /* test_exchange.c — the in-process bus (jmd/exchange.h): latency and
  * release delay respected, nothing delivered early, loss rate as
  * configured and deterministic per pair and seed, the delivery order,
- * exact statistics, broadcast, sequence numbers, re-entrant sends, and
+ * exact statistics, broadcast, sequence numbers, re-entrant sends,
+ * link outages (held messages, jmd_link_down, loss draws unchanged), and
  * argument checks. */
 #include <math.h>
 #include <setjmp.h>
@@ -19,7 +20,7 @@ static jmd_link *links_uniform(int n, double latency, double loss)
     jmd_link *l = calloc((size_t)(n * n), sizeof *l);
     assert_non_null(l);
     for (int i = 0; i < n * n; i++)
-        l[i] = (jmd_link){latency, loss};
+        l[i] = (jmd_link){.latency = latency, .loss = loss};
     return l;
 }
 
@@ -99,8 +100,9 @@ static void test_latency_and_delay(void **state)
 static void test_per_pair_latency(void **state)
 {
     (void)state;
-    jmd_link l[9] = {{0, 0},   {1.0, 0}, {2.0, 0}, {3.0, 0}, {0, 0},
-                     {4.0, 0}, {5.0, 0}, {6.0, 0}, {0, 0}};
+    jmd_link l[9] = {{.latency = 0},   {.latency = 1.0}, {.latency = 2.0},
+                     {.latency = 3.0}, {.latency = 0},   {.latency = 4.0},
+                     {.latency = 5.0}, {.latency = 6.0}, {.latency = 0}};
     jmd_bus *bus;
     assert_int_equal(jmd_bus_inproc_create(3, l, 1, &bus), 0);
     jmd_msg m = vote(1);
@@ -225,7 +227,7 @@ static void test_stats_exact(void **state)
     assert_int_equal(jmd_bus_inproc_create(3, l, 3, &bus), 0);
     jmd_msg v = vote(1), o = outcome(2);
     uint64_t sv = jmd_msg_encoded_size(&v), so = jmd_msg_encoded_size(&o);
-    assert_int_equal(sv, 44);
+    assert_int_equal(sv, 45); /* a vote without an approval signature: 24 + 19 + 2 */
     assert_int_equal(so, 53);
     for (int i = 0; i < 3; i++)
         assert_int_equal(jmd_bus_send(bus, 0, 1, &v, 0, 0, NULL), 0);
@@ -421,6 +423,251 @@ static void test_invalid_arguments(void **state)
     free(l);
 }
 
+/* ---- outages ---------------------------------------------------------------- */
+
+/* Every message for `party` (up to CAP), in delivery order. */
+static size_t drain(jmd_bus *bus, int party, jmd_msg *out, double *td)
+{
+    size_t n = 0;
+    assert_int_equal(jmd_bus_poll_array(bus, party, 1e12, out, td, CAP, &n), 0);
+    return n;
+}
+
+/* The delivery time of the message with sequence number seq (NAN: none). */
+static double t_of(const jmd_msg *out, const double *td, size_t n, uint64_t seq)
+{
+    for (size_t i = 0; i < n; i++)
+        if (out[i].seq == seq) return td[i];
+    return NAN;
+}
+
+/* One outage [10, 20) on 0 -> 1 (latency 0.5): what is sent during it
+ * arrives at its end plus latency; what is sent before it but would
+ * arrive inside is held to its end; what arrives before it or is sent
+ * after it is untouched; the reverse link is not affected. */
+static void test_outage_holds(void **state)
+{
+    (void)state;
+    jmd_link *l = links_uniform(2, 0.5, 0.0);
+    l[0 * 2 + 1].noutages = 1;
+    l[0 * 2 + 1].outages[0] = (jmd_outage){10.0, 10.0};
+    jmd_bus *bus;
+    assert_int_equal(jmd_bus_inproc_create(2, l, 1, &bus), 0);
+    jmd_msg m = vote(1), out[CAP];
+    double td[CAP];
+    const double send[7] = {12.0, 9.75, 9.25, 20.0, 19.75, 9.0, 10.0};
+    const double delay[7] = {0, 0, 0, 0, 0, 1.5, 0};
+    /* sent inside; arrival inside; before; at the end (up); inside, near
+     * the end; release delay moving the departure inside; at the start */
+    const double want[7] = {20.5, 20.0, 9.75, 20.5, 20.5, 20.5, 20.5}; /* 5 held */
+    uint64_t seq[7];
+    for (int i = 0; i < 7; i++)
+        assert_int_equal(jmd_bus_send(bus, 0, 1, &m, send[i], delay[i], &seq[i]), 0);
+    uint64_t rseq;
+    assert_int_equal(jmd_bus_send(bus, 1, 0, &m, 12.0, 0.0, &rseq), 0);
+    size_t n = 0;
+    /* nothing held is delivered early */
+    assert_int_equal(jmd_bus_poll_array(bus, 1, 19.9999, out, td, CAP, &n), 0);
+    assert_int_equal(n, 1);
+    assert_true(out[0].seq == seq[2] && td[0] == 9.75);
+    n = drain(bus, 1, out, td);
+    assert_int_equal(n, 6);
+    for (int i = 0; i < 7; i++)
+        if (i != 2) assert_true(t_of(out, td, n, seq[i]) == want[i]);
+    for (size_t i = 1; i < n; i++) assert_true(td[i - 1] <= td[i]); /* in order */
+    assert_true(out[0].seq == seq[1] && td[0] == 20.0); /* the first to come back */
+    n = drain(bus, 0, out, td); /* the reverse link is always up */
+    assert_int_equal(n, 1);
+    assert_true(out[0].seq == rseq && td[0] == 12.5);
+    jmd_bus_counts c;
+    assert_int_equal(jmd_bus_stats(bus, 0, 1, JMD_BUS_ANY, &c), 0);
+    assert_true(c.sent == 7 && c.delivered == 7 && c.lost == 0 && c.delayed == 5);
+    assert_int_equal(jmd_bus_stats(bus, 1, 0, JMD_BUS_ANY, &c), 0);
+    assert_true(c.sent == 1 && c.delayed == 0);
+    assert_int_equal(jmd_bus_stats(bus, JMD_BUS_ANY, JMD_BUS_ANY, JMD_MSG_VOTE, &c), 0);
+    assert_true(c.delayed == 5);
+    jmd_bus_destroy(bus);
+    free(l);
+}
+
+/* Windows that touch are one outage; a held message released into the
+ * arrival side of a later window waits for that one too. */
+static void test_outage_back_to_back(void **state)
+{
+    (void)state;
+    jmd_link *l = links_uniform(2, 0.5, 0.0);
+    jmd_link *a = &l[0 * 2 + 1], *b = &l[1 * 2 + 0];
+    a->noutages = 3;
+    a->outages[0] = (jmd_outage){10.0, 5.0};
+    a->outages[1] = (jmd_outage){15.0, 5.0}; /* touches the first */
+    a->outages[2] = (jmd_outage){30.0, 2.0};
+    b->noutages = 2;
+    b->outages[0] = (jmd_outage){10.0, 5.0};
+    b->outages[1] = (jmd_outage){15.25, 4.0}; /* 0.25 s gap: too short for the latency */
+    assert_int_equal(jmd_govern_link_check(a), 0);
+    assert_int_equal(jmd_govern_link_check(b), 0);
+    double up = -1;
+    assert_int_equal(jmd_link_down(a, 9.999, &up), 0);
+    assert_true(up == -1); /* left alone when up */
+    assert_int_equal(jmd_link_down(a, 10.0, &up), 1);
+    assert_true(up == 20.0); /* the end of the chain, not of the first window */
+    assert_int_equal(jmd_link_down(a, 15.0, &up), 1);
+    assert_true(up == 20.0);
+    assert_int_equal(jmd_link_down(a, 20.0, &up), 0);
+    assert_int_equal(jmd_link_down(a, 25.0, NULL), 0);
+    assert_int_equal(jmd_link_down(a, 31.0, &up), 1);
+    assert_true(up == 32.0);
+    assert_int_equal(jmd_link_down(a, 1e9, &up), 0);
+    assert_int_equal(jmd_link_down(a, NAN, &up), 0);
+    assert_int_equal(jmd_link_down(NULL, 12.0, &up), 0);
+    assert_int_equal(jmd_link_down(b, 15.1, &up), 0); /* in the gap */
+    double t = 9.5;
+    assert_int_equal(jmd_link_hold(a, 9.0, &t), 0); /* before: unchanged */
+    assert_true(t == 9.5);
+    t = 30.0;
+    assert_int_equal(jmd_link_hold(a, 29.5, &t), 1); /* arrives as the window opens */
+    assert_true(t == 32.0);
+    t = 20.5;
+    assert_int_equal(jmd_link_hold(a, 20.0, &t), 0); /* leaves as the chain closes */
+    assert_true(t == 20.5);
+    assert_int_equal(jmd_link_hold(NULL, 12.0, &t), 0);
+    assert_int_equal(jmd_link_hold(a, 12.0, NULL), 0);
+
+    jmd_bus *bus;
+    assert_int_equal(jmd_bus_inproc_create(2, l, 1, &bus), 0);
+    jmd_msg m = vote(1), out[CAP];
+    double td[CAP];
+    uint64_t s1, s2, s3, s4;
+    assert_int_equal(jmd_bus_send(bus, 0, 1, &m, 12.0, 0.0, &s1), 0);  /* held to 20 */
+    assert_int_equal(jmd_bus_send(bus, 0, 1, &m, 29.75, 0.0, &s2), 0); /* arrives in the third */
+    assert_int_equal(jmd_bus_send(bus, 1, 0, &m, 14.0, 0.0, &s3), 0);  /* leaves 15, arrives
+                                                                           15.5: held to 19.25 */
+    assert_int_equal(jmd_bus_send(bus, 1, 0, &m, 14.5, 0.0, &s4), 0);  /* same */
+    size_t n = drain(bus, 1, out, td);
+    assert_int_equal(n, 2);
+    assert_true(t_of(out, td, n, s1) == 20.5 && t_of(out, td, n, s2) == 32.0);
+    n = drain(bus, 0, out, td);
+    assert_int_equal(n, 2);
+    assert_true(td[0] == 19.25 && td[1] == 19.25 && out[0].seq == s3 && out[1].seq == s4);
+    jmd_bus_destroy(bus);
+    free(l);
+}
+
+/* N messages 0 -> 1 at 0.1 s spacing over a lossy link, with or without
+ * outages: the bitmap of which arrived, and the delayed count. */
+static uint8_t *outage_loss_pattern(int with_outages, int n, uint64_t *delayed)
+{
+    jmd_link *l = links_uniform(2, 0.3, 0.25);
+    if (with_outages) {
+        jmd_link *k = &l[0 * 2 + 1];
+        k->noutages = JMD_LINK_OUTAGES_MAX;
+        for (int i = 0; i < JMD_LINK_OUTAGES_MAX; i++)
+            k->outages[i] = (jmd_outage){10.0 + 20.0 * i, 5.0 + (double)i};
+    }
+    jmd_bus *bus;
+    assert_int_equal(jmd_bus_inproc_create(2, l, 42, &bus), 0);
+    uint8_t *arrived = calloc((size_t)n, 1);
+    assert_non_null(arrived);
+    jmd_msg m = outcome(0), out[CAP];
+    double td[CAP];
+    for (int i = 0; i < n; i++) {
+        m.u.outcome.shot_id = (uint64_t)i;
+        assert_int_equal(jmd_bus_send(bus, 0, 1, &m, 0.1 * i, 0.0, NULL), 0);
+    }
+    size_t k;
+    do {
+        assert_int_equal(jmd_bus_poll_array(bus, 1, 1e12, out, td, CAP, &k), 0);
+        for (size_t j = 0; j < k; j++) {
+            arrived[out[j].u.outcome.shot_id] = 1;
+            /* nothing is delivered while the link is down */
+            if (with_outages) assert_int_equal(jmd_link_down(&l[1], td[j], NULL), 0);
+        }
+    } while (k);
+    jmd_bus_counts c;
+    assert_int_equal(jmd_bus_stats(bus, 0, 1, JMD_BUS_ANY, &c), 0);
+    assert_true(c.sent == (uint64_t)n && c.delivered + c.lost == c.sent);
+    *delayed = c.delayed;
+    jmd_bus_destroy(bus);
+    free(l);
+    return arrived;
+}
+
+/* Outages move deliveries, never the loss draws: the same messages are
+ * lost with and without them (common random numbers). */
+static void test_outage_keeps_loss_draws(void **state)
+{
+    (void)state;
+    const int n = 2000; /* 200 s: every window is crossed */
+    uint64_t d0, d1;
+    uint8_t *a = outage_loss_pattern(0, n, &d0), *b = outage_loss_pattern(1, n, &d1);
+    assert_memory_equal(a, b, (size_t)n);
+    assert_true(d0 == 0 && d1 > 0);
+    free(a), free(b);
+}
+
+/* Bad windows are refused by the link check and so by the bus. */
+static void test_outage_invalid(void **state)
+{
+    (void)state;
+    jmd_link l = {.latency = 0.5};
+    const jmd_outage ok = {10.0, 5.0};
+    struct {
+        int n;
+        jmd_outage o0, o1;
+    } bad[] = {
+        {-1, ok, ok},
+        {JMD_LINK_OUTAGES_MAX + 1, ok, ok},
+        {1, {-1.0, 5.0}, ok},
+        {1, {NAN, 5.0}, ok},
+        {1, {10.0, 0.0}, ok},
+        {1, {10.0, -1.0}, ok},
+        {1, {10.0, INFINITY}, ok},
+        {1, {1e308, 1e308}, ok},     /* the end overflows */
+        {2, ok, {12.0, 1.0}},        /* overlaps */
+        {2, ok, {5.0, 1.0}},         /* unsorted */
+        {2, ok, ok},                 /* the same window twice */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        jmd_link k = l;
+        k.noutages = bad[i].n;
+        k.outages[0] = bad[i].o0;
+        k.outages[1] = bad[i].o1;
+        if (jmd_govern_link_check(&k) != JMD_EINVAL) fail_msg("case %zu accepted", i);
+        jmd_link pair[4] = {l, k, l, l};
+        jmd_bus *bus = (jmd_bus *)1;
+        assert_int_equal(jmd_bus_inproc_create(2, pair, 1, &bus), JMD_EINVAL);
+        assert_null(bus);
+    }
+    l.noutages = 2;
+    l.outages[0] = ok;
+    l.outages[1] = (jmd_outage){15.0, 1.0}; /* touching is fine */
+    assert_int_equal(jmd_govern_link_check(&l), 0);
+    /* The diagonal is ignored, outages included. */
+    jmd_link self = l;
+    self.noutages = -5;
+    jmd_link pair[4] = {self, l, l, self};
+    jmd_bus *bus;
+    assert_int_equal(jmd_bus_inproc_create(2, pair, 1, &bus), 0);
+    jmd_bus_destroy(bus);
+}
+
+/* jmd_govern_transmit applies the same rule as the bus. */
+static void test_outage_transmit(void **state)
+{
+    (void)state;
+    jmd_release_policy p = {JMD_MSG_BIT(JMD_MSG_TRACK), 0.0, 2.0};
+    jmd_link l = {.latency = 0.5, .noutages = 1, .outages = {{10.0, 10.0}}};
+    jmd_rng r;
+    jmd_rng_init(&r, 1, "transmit", 0);
+    double ta;
+    assert_int_equal(jmd_govern_transmit(&p, &l, JMD_MSG_TRACK, 9.0, &r, &ta), 1);
+    assert_true(ta == 20.5); /* leaves at 11 (9 + release delay 2): held to 20 */
+    assert_int_equal(jmd_govern_transmit(&p, &l, JMD_MSG_TRACK, 7.0, &r, &ta), 1);
+    assert_true(ta == 9.5); /* leaves 9, arrives 9.5: before the outage */
+    assert_int_equal(jmd_govern_transmit(&p, &l, JMD_MSG_TRACK, 7.75, &r, &ta), 1);
+    assert_true(ta == 20.0); /* would arrive at 10.25 */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -432,6 +679,11 @@ int main(void)
         cmocka_unit_test(test_broadcast_and_seq),
         cmocka_unit_test(test_reentrant_reply),
         cmocka_unit_test(test_invalid_arguments),
+        cmocka_unit_test(test_outage_holds),
+        cmocka_unit_test(test_outage_back_to_back),
+        cmocka_unit_test(test_outage_keeps_loss_draws),
+        cmocka_unit_test(test_outage_invalid),
+        cmocka_unit_test(test_outage_transmit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

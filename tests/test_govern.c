@@ -70,13 +70,13 @@ static void test_release_filter(void **state)
     assert_int_equal(jmd_govern_release_check(&bad), JMD_EINVAL);
     assert_int_equal(jmd_govern_release_check(NULL), JMD_EINVAL);
 
-    jmd_link l = {0.05, 0.0};
+    jmd_link l = {.latency = 0.05, .loss = 0.0};
     assert_int_equal(jmd_govern_link_check(&l), 0);
     l.loss = 1.0;
     assert_int_equal(jmd_govern_link_check(&l), JMD_EINVAL);
-    l = (jmd_link){-1, 0};
+    l = (jmd_link){.latency = -1, .loss = 0};
     assert_int_equal(jmd_govern_link_check(&l), JMD_EINVAL);
-    l = (jmd_link){0, NAN};
+    l = (jmd_link){.latency = 0, .loss = NAN};
     assert_int_equal(jmd_govern_link_check(&l), JMD_EINVAL);
     assert_int_equal(jmd_govern_link_check(NULL), JMD_EINVAL);
 }
@@ -151,7 +151,7 @@ static void test_transmit(void **state)
     jmd_rng r, r0;
     jmd_rng_init(&r, 5, "test:link", 0);
     jmd_release_policy p = {B(JMD_MSG_TRACK), 0, 2.0};
-    jmd_link l = {0.25, 0.0};
+    jmd_link l = {.latency = 0.25, .loss = 0.0};
     double ta;
     /* Withheld: 0, +inf, no draw. */
     r0 = r;

@@ -97,6 +97,10 @@ static void sample(jmd_msg *m, int kind, int edge)
         p->voter = edge ? 0 : 2;
         p->approve = edge ? 0 : 1;
         p->t_decision = edge ? 4.9e-324 : 405.5;
+        if (!edge) { /* an approval with its signature; the edge reject carries none */
+            p->sig_len = JMD_MSG_AUTH_MAX;
+            for (int i = 0; i < JMD_MSG_AUTH_MAX; i++) p->sig[i] = (uint8_t)(0x40 + i);
+        }
         break;
     }
     case JMD_MSG_LAUNCH_ORDER: {
@@ -128,8 +132,13 @@ static void sample(jmd_msg *m, int kind, int edge)
     }
     case JMD_MSG_CHECKPOINT: {
         jmd_msg_checkpoint *p = &m->u.checkpoint;
+        p->origin = (uint8_t)(edge ? JMD_MSG_MAX_PARTIES - 1 : 1);
         p->log_size = edge ? UINT64_MAX : 1000;
         for (int i = 0; i < 32; i++) p->root[i] = (uint8_t)(edge ? 0xFF : i);
+        p->prev_size = edge ? UINT64_MAX : 500;
+        p->nproof = edge ? JMD_MSG_CKPT_PROOF_MAX : 2;
+        for (int k = 0; k < p->nproof; k++)
+            for (int i = 0; i < 32; i++) p->proof[k][i] = (uint8_t)(k * 32 + i);
         break;
     }
     }
@@ -176,8 +185,10 @@ static void test_sizes(void **state)
 {
     (void)state;
     /* Payload sizes are documented in docs/messages.md (the launch order
-     * sample has 2 approvals without signatures: 35 + 2 * 2). */
-    static const size_t payload[] = {0, 34, 105, 241, 79, 18, 39, 27, 40};
+     * sample has 2 approvals without signatures: 35 + 2 * 2; the vote
+     * sample is a signed approval: 19 + 64; the checkpoint sample has a
+     * proof of 2 hashes: 50 + 2 * 32). */
+    static const size_t payload[] = {0, 34, 105, 241, 79, 83, 39, 27, 114};
     for (int kind = 1; kind <= JMD_MSG_KIND_MAX; kind++) {
         jmd_msg m;
         sample(&m, kind, 0);
@@ -188,6 +199,10 @@ static void test_sizes(void **state)
     assert_int_equal(jmd_msg_encoded_size(&m), JMD_MSG_MAX_SIZE);
     assert_int_equal(JMD_MSG_MAX_SIZE - JMD_MSG_HEADER_SIZE - 2 - JMD_MSG_AUTH_MAX,
                      JMD_MSG_MAX_PAYLOAD);
+    sample(&m, JMD_MSG_CHECKPOINT, 1); /* a full proof fits */
+    assert_int_equal(jmd_msg_encoded_size(&m),
+                     JMD_MSG_HEADER_SIZE + 50 + 32 * JMD_MSG_CKPT_PROOF_MAX + 2 + 64);
+    assert_true(jmd_msg_encoded_size(&m) <= JMD_MSG_MAX_SIZE);
     m.kind = (jmd_msg_kind)9;
     assert_int_equal(jmd_msg_encoded_size(&m), 0);
     assert_int_equal(jmd_msg_encoded_size(NULL), 0);
@@ -224,8 +239,9 @@ static const char *const golden[] = {
     "00020000000000000079400000000000a079400000000000e08540666666666666e63f0000000000"
     "00e03f00000000804f024104000000666666666666ee3f0000",
     /* vote */
-    "010501002a000000000000000000000000e05e401200000009000000000000000201000000000058"
-    "79400000",
+    "010501002a000000000000000000000000e05e405300000009000000000000000201000000000058"
+    "794040404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f6061626364"
+    "65666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f0000",
     /* launch-order */
     "010601002a000000000000000000000000e05e402700000009000000000000000c00000000000000"
     "02000000000000a079400000000000e0854002000001000000",
@@ -233,8 +249,10 @@ static const char *const golden[] = {
     "010701002a000000000000000000000000e05e401b00000009000000000000000c00000000000000"
     "0200010000000000e185400000",
     /* checkpoint */
-    "010801002a000000000000000000000000e05e4028000000e8030000000000000001020304050607"
-    "08090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f0000",
+    "010801002a000000000000000000000000e05e407200000001e80300000000000000010203040506"
+    "0708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1ff40100000000000002000102030405"
+    "060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d"
+    "2e2f303132333435363738393a3b3c3d3e3f0000",
 };
 
 static void test_golden(void **state)
@@ -269,7 +287,7 @@ static void test_header_layout(void **state)
     uint8_t a[JMD_MSG_MAX_SIZE];
     sample(&m, JMD_MSG_VOTE, 0);
     size_t n = enc(&m, a);
-    assert_int_equal(n, 24 + 18 + 2);
+    assert_int_equal(n, 24 + 19 + 64 + 2);
     assert_int_equal(a[0], 1);  /* version */
     assert_int_equal(a[1], 5);  /* kind */
     assert_int_equal(a[2], 1);  /* sender */
@@ -279,13 +297,16 @@ static void test_header_layout(void **state)
     /* t = 123.5 = 0x405EE00000000000 */
     static const uint8_t t[8] = {0, 0, 0, 0, 0, 0xE0, 0x5E, 0x40};
     assert_memory_equal(a + 12, t, 8);
-    assert_int_equal(a[20], 18); /* payload length */
+    assert_int_equal(a[20], 83); /* payload length */
     assert_int_equal(a[21] | a[22] | a[23], 0);
     assert_int_equal(a[24], 9);  /* proposal id */
     assert_int_equal(a[32], 2);  /* voter */
     assert_int_equal(a[33], 1);  /* approve */
-    assert_int_equal(a[42], 0);  /* auth scheme */
-    assert_int_equal(a[43], 0);  /* auth length */
+    assert_int_equal(a[42], 64); /* vote sig_len */
+    assert_int_equal(a[43], 0x40); /* the signature's first byte */
+    assert_int_equal(a[106], 0x7F); /* ... and its last */
+    assert_int_equal(a[107], 0); /* auth scheme */
+    assert_int_equal(a[108], 0); /* auth length */
 }
 
 static void test_every_prefix_rejected(void **state)
@@ -353,15 +374,16 @@ static void test_header_rejections(void **state)
     /* Payload length: too large for any kind, past the end, or not the
      * kind's own size (the payload parse then stops early or runs over). */
     bad(JMD_MSG_VOTE, 0, 20, E_U32, 0xFFFFFFFFu, "payload length: expected at most 2147");
-    bad(JMD_MSG_VOTE, 0, 20, E_U32, 2000, "payload length: 2000 bytes, but only 20 remain");
-    bad(JMD_MSG_VOTE, 0, 20, E_U32, 19, "byte 20: payload length: the vote payload is 18 bytes");
+    bad(JMD_MSG_VOTE, 0, 20, E_U32, 2000, "payload length: 2000 bytes, but only 85 remain");
+    bad(JMD_MSG_VOTE, 0, 20, E_U32, 84, "byte 20: payload length: the vote payload is 83 bytes");
+    bad(JMD_MSG_VOTE, 0, 20, E_U32, 82, "vote signature: need 64 bytes, 63 remain");
     bad(JMD_MSG_VOTE, 0, 20, E_U32, 17, "t_decision: need 8 bytes, 7 remain");
     bad(JMD_MSG_VOTE, 0, 20, E_U32, 0, "proposal_id: need 8 bytes, 0 remain");
     /* The authenticator trailer. */
-    bad(JMD_MSG_VOTE, 0, 42, E_U8, 3, "byte 42: auth scheme: expected at most 2, found 3");
-    bad(JMD_MSG_VOTE, 0, 43, E_U8, 1, "byte 43: auth length: expected 0 for scheme 0, found 1");
-    bad(JMD_MSG_VOTE, 0, 42, E_U8, 1, "auth length: expected 32 for scheme 1, found 0");
-    bad(JMD_MSG_VOTE, 0, 43, E_U8, 65, "auth length: expected at most 64, found 65");
+    bad(JMD_MSG_VOTE, 0, 107, E_U8, 3, "byte 107: auth scheme: expected at most 2, found 3");
+    bad(JMD_MSG_VOTE, 0, 108, E_U8, 1, "byte 108: auth length: expected 0 for scheme 0, found 1");
+    bad(JMD_MSG_VOTE, 0, 107, E_U8, 1, "auth length: expected 32 for scheme 1, found 0");
+    bad(JMD_MSG_VOTE, 0, 108, E_U8, 65, "auth length: expected at most 64, found 65");
     /* Oversized input is refused before parsing. */
     static uint8_t big[JMD_MSG_MAX_SIZE + 1];
     expect_reject(big, sizeof big, "expected at most 2237");
@@ -412,6 +434,9 @@ static void test_payload_rejections(void **state)
     /* vote */
     bad(JMD_MSG_VOTE, 0, P + 8, E_U8, 32, "voter");
     bad(JMD_MSG_VOTE, 0, P + 9, E_U8, 2, "approve: expected at most 1, found 2");
+    bad(JMD_MSG_VOTE, 0, P + 18, E_U8, 32, "byte 42: vote sig_len: expected 0 or 64, found 32");
+    bad(JMD_MSG_VOTE, 0, P + 18, E_U8, 65, "vote sig_len: expected at most 64, found 65");
+    bad(JMD_MSG_VOTE, 0, P + 9, E_U8, 0, "byte 42: vote sig_len: expected 0 for a reject, found 64");
     /* order: id, track, site, t_launch, t_intercept, napprovals, {party, sig_len, sig} */
     bad(JMD_MSG_LAUNCH_ORDER, 0, P + 34, E_U8, 33, "napprovals: expected at most 32, found 33");
     bad(JMD_MSG_LAUNCH_ORDER, 0, P + 34, E_U8, 3, "approval party: need 1 bytes, 0 remain");
@@ -424,8 +449,26 @@ static void test_payload_rejections(void **state)
     /* outcome */
     bad(JMD_MSG_OUTCOME, 0, P + 18, E_U8, 2, "killed: expected at most 1, found 2");
     bad(JMD_MSG_OUTCOME, 0, P + 19, E_F64, NAN, "t_intercept");
-    /* checkpoint: any log size, any root; only the length is checked */
-    bad(JMD_MSG_CHECKPOINT, 0, 20, E_U32, 41, "the checkpoint payload is 40 bytes, found 41");
+    /* checkpoint: origin u8, log_size u64, root, prev_size u64 <= log_size,
+     * nproof u8 <= 48, nproof hashes */
+    bad(JMD_MSG_CHECKPOINT, 0, 20, E_U32, 115, "the checkpoint payload is 114 bytes, found 115");
+    bad(JMD_MSG_CHECKPOINT, 0, P, E_U8, 32, "byte 24: origin: expected a party index below 32, found 32");
+    bad(JMD_MSG_CHECKPOINT, 0, P + 41, E_U32, 1001, "byte 65: prev_size: expected at most log_size 1000, found 1001");
+    bad(JMD_MSG_CHECKPOINT, 0, P + 49, E_U8, 49, "byte 73: nproof: expected at most 48, found 49");
+    bad(JMD_MSG_CHECKPOINT, 0, P + 49, E_U8, 3, "proof hash: need 32 bytes, 0 remain");
+    bad(JMD_MSG_CHECKPOINT, 0, P + 49, E_U8, 1, "the checkpoint payload is 82 bytes, found 114");
+    {   /* prev_size == log_size and a zero-length proof are valid */
+        jmd_msg m, d;
+        uint8_t a[JMD_MSG_MAX_SIZE];
+        sample(&m, JMD_MSG_CHECKPOINT, 0);
+        m.u.checkpoint.prev_size = m.u.checkpoint.log_size;
+        m.u.checkpoint.nproof = 0;
+        memset(m.u.checkpoint.proof, 0, sizeof m.u.checkpoint.proof);
+        size_t n = enc(&m, a);
+        assert_int_equal(n, JMD_MSG_HEADER_SIZE + 50 + 2);
+        assert_int_equal(jmd_msg_decode(a, n, &d, NULL, 0), 0);
+        assert_memory_equal(&m, &d, sizeof m);
+    }
 }
 
 /* Every single-byte corruption of every sample either fails to decode or
@@ -544,6 +587,18 @@ static void test_decode_contract(void **state)
         assert_int_equal(d.auth.bytes[i], 0);
     }
     assert_int_equal(d.u.order.approvals[5].party, 0);
+    /* ... and past a reject's empty signature and a checkpoint's proof */
+    sample(&m, JMD_MSG_VOTE, 1);
+    n = enc(&m, a);
+    memset(&d, 0xEE, sizeof d);
+    assert_int_equal(jmd_msg_decode(a, n, &d, NULL, 0), 0);
+    for (int i = 0; i < JMD_MSG_AUTH_MAX; i++) assert_int_equal(d.u.vote.sig[i], 0);
+    sample(&m, JMD_MSG_CHECKPOINT, 0);
+    n = enc(&m, a);
+    memset(&d, 0xEE, sizeof d);
+    assert_int_equal(jmd_msg_decode(a, n, &d, NULL, 0), 0);
+    for (int k = 2; k < JMD_MSG_CKPT_PROOF_MAX; k++)
+        for (int i = 0; i < 32; i++) assert_int_equal(d.u.checkpoint.proof[k][i], 0);
 }
 
 static void test_track_set(void **state)

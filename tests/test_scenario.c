@@ -325,6 +325,65 @@ static void test_every_model(void **state)
     jmd_scenario_free(s);
 }
 
+/* `outages:` in a `links` entry: parsed in order, copied by both_ways,
+ * absent or empty for none; at most JMD_LINK_OUTAGES_MAX (the rest of the
+ * errors are in the bad corpus, link-outage*.yaml). */
+static void test_link_outages(void **state)
+{
+    (void)state;
+    jmd_scenario *s;
+    const jmd_link *l;
+    expect_err("duration_s: 60\nparties: [{name: A}, {name: B}]\n"
+               "links: [{from: A, to: B, outages: [{start_s: 100, duration_s: 60}, "
+               "{start_s: 0, duration_s: 1}]}]\n",
+               "t.yaml:3:78: links[0].outages[1].start_s: expected outages sorted by start_s, "
+               "found 0 after outages[0] at 100");
+    s = parse_ok("duration_s: 600\nparties: [{name: A}, {name: B}, {name: C}]\n"
+                 "link_default: {latency_s: 0.25}\n"
+                 "links:\n"
+                 "  - from: A\n"
+                 "    to: B\n"
+                 "    both_ways: true\n"
+                 "    outages:\n"
+                 "      - {start_s: 100, duration_s: 60}\n"
+                 "      - {start_s: 160, duration_s: 30.5}\n"
+                 "      - {start_s: 500, duration_s: 1}\n"
+                 "  - {from: C, to: A, latency_s: 2, outages: []}\n"
+                 "  - {from: B, to: C, outages: ~}\n");
+    l = s->links;
+    for (int dir = 0; dir < 2; dir++) {
+        const jmd_link *k = dir ? &l[1 * 3 + 0] : &l[0 * 3 + 1];
+        assert_true(k->latency == 0.25 && k->loss == 0);
+        assert_int_equal(k->noutages, 3);
+        assert_true(k->outages[0].start == 100 && k->outages[0].duration == 60);
+        assert_true(k->outages[1].start == 160 && k->outages[1].duration == 30.5);
+        assert_true(k->outages[2].start == 500 && k->outages[2].duration == 1);
+        assert_int_equal(jmd_govern_link_check(k), 0);
+        double up = 0;
+        assert_int_equal(jmd_link_down(k, 170, &up), 1);
+        assert_true(up == 190.5); /* the two windows touch */
+        assert_int_equal(jmd_link_down(k, 190.5, &up), 0);
+    }
+    assert_true(l[2 * 3 + 0].latency == 2 && l[2 * 3 + 0].noutages == 0);
+    assert_int_equal(l[1 * 3 + 2].noutages, 0);
+    assert_int_equal(l[0 * 3 + 2].noutages, 0); /* the default: none */
+    jmd_scenario_free(s);
+    /* Eight windows is the cap, and fits. */
+    s = parse_ok("duration_s: 600\nparties: [{name: A}, {name: B}]\n"
+                 "links: [{from: A, to: B, outages: [{start_s: 0, duration_s: 1}, "
+                 "{start_s: 1, duration_s: 1}, {start_s: 2, duration_s: 1}, "
+                 "{start_s: 3, duration_s: 1}, {start_s: 4, duration_s: 1}, "
+                 "{start_s: 5, duration_s: 1}, {start_s: 6, duration_s: 1}, "
+                 "{start_s: 86399, duration_s: 86400}]}]\n");
+    assert_int_equal(s->links[1].noutages, JMD_LINK_OUTAGES_MAX);
+    assert_true(s->links[1].outages[7].start == 86399);
+    jmd_scenario_free(s);
+    expect_err("duration_s: 60\nparties: [{name: A}, {name: B}]\n"
+               "links: [{from: A, to: B, outages: [5]}]\n",
+               "t.yaml:3:36: links[0].outages[0]: expected a mapping (an outage: start_s, "
+               "duration_s), found \"5\"");
+}
+
 static void test_builtin_off(void **state)
 {
     (void)state;
@@ -626,7 +685,7 @@ int main(void)
     find_root();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_full),         cmocka_unit_test(test_defaults),
-        cmocka_unit_test(test_every_model),
+        cmocka_unit_test(test_every_model),  cmocka_unit_test(test_link_outages),
         cmocka_unit_test(test_builtin_off),  cmocka_unit_test(test_flow_catalogue),
         cmocka_unit_test(test_messages),     cmocka_unit_test(test_args_and_caps),
         cmocka_unit_test(test_big_salvo),    cmocka_unit_test(test_polygon),

@@ -15,6 +15,14 @@
  *    t + latency(from, to) + delay, unless the link loses it. to may be
  *    JMD_MSG_BROADCAST: one envelope (receiver 0xFF, one sequence number)
  *    that travels to every other party over each pair's link separately.
+ *  - Outages (jmd_link.outages; the link is down during [start,
+ *    start + duration)): the sender's reliable transport holds a message
+ *    the link is down for. One that enters the link (at t + delay) while
+ *    it is down leaves when it is up again and arrives latency later; one
+ *    that would arrive while the link is down is delivered when it is up
+ *    again (jmd_link_hold; windows that touch count as one). Outages never
+ *    lose a message and never draw a random number: the loss draw is the
+ *    same with or without them.
  *  - Sequence numbers are per sender: 1, 2, 3, ... across all receivers,
  *    so a receiver sees them strictly increasing but with gaps.
  *  - poll(party, t) hands over every message due by t (delivery time <= t)
@@ -45,9 +53,11 @@ extern "C" {
  * broadcast counts once per receiver. Every message sent is eventually
  * delivered, lost or still in flight (sent = delivered + lost + queued),
  * or rejected by the receiving side (a decode or, later, authentication
- * failure; never happens in-process). */
+ * failure; never happens in-process). `delayed` counts the messages not
+ * lost whose delivery an outage moved later (a subset of delivered +
+ * queued + rejected). */
 typedef struct {
-    uint64_t sent, delivered, lost, rejected;
+    uint64_t sent, delivered, lost, rejected, delayed;
     uint64_t bytes_sent, bytes_delivered, bytes_lost, bytes_rejected;
 } jmd_bus_counts;
 
@@ -77,12 +87,13 @@ struct jmd_bus {
 
 /* An in-process bus for nparties (1 .. JMD_MSG_MAX_PARTIES) parties.
  * links[from * nparties + to] is the link from `from` to `to` (row =
- * sender), copied; the diagonal is ignored. Latency finite and >= 0, loss
- * in [0, 1). Each pair's losses come from its own stream
+ * sender), copied; the diagonal is ignored. Each link must pass
+ * jmd_govern_link_check (latency finite and >= 0, loss in [0, 1), outage
+ * windows valid, sorted, non-overlapping). Each pair's losses come from its own stream
  * jmd_rng_init(seed, "link:FROM>TO", 0) (FROM and TO decimal indices), one
  * uniform per message sent on the pair (lost when it is below the loss),
- * so the pair's draws do not depend on other pairs' traffic or on the
- * loss value. *out is owned by the caller: jmd_bus_destroy. JMD_EINVAL for
+ * so the pair's draws do not depend on other pairs' traffic, on the
+ * loss value or on the outages. *out is owned by the caller: jmd_bus_destroy. JMD_EINVAL for
  * bad arguments, JMD_ENOMEM. */
 int jmd_bus_inproc_create(int nparties, const jmd_link *links, uint64_t seed, jmd_bus **out);
 

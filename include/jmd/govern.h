@@ -59,10 +59,24 @@ typedef struct {
     double delay;        /* s added before release */
 } jmd_release_policy;
 
-/* A link between two parties. */
+/* Most outage windows one link carries (= the scenario's cap). */
+#define JMD_LINK_OUTAGES_MAX 8
+
+/* One outage of a link: the link is down during [start, start + duration)
+ * (s since the scenario epoch). */
+typedef struct {
+    double start;        /* s, >= 0 */
+    double duration;     /* s, > 0 */
+} jmd_outage;
+
+/* A link between two parties. A zeroed tail (noutages == 0) is a link that
+ * is always up, so `{latency, loss}` keeps its old meaning. */
 typedef struct {
     double latency;      /* s, one-way */
     double loss;         /* probability a message is lost, [0, 1) */
+    int noutages;        /* 0 .. JMD_LINK_OUTAGES_MAX windows in outages[] */
+    jmd_outage outages[JMD_LINK_OUTAGES_MAX]; /* sorted by start, non-overlapping
+                                                 (one may start where the previous ends) */
 } jmd_link;
 
 /* The governance block of a scenario. */
@@ -119,8 +133,35 @@ int jmd_govern_default_release(jmd_gov_model m, jmd_release_policy *out);
  * precision and delay finite and >= 0), JMD_EINVAL otherwise. */
 int jmd_govern_release_check(const jmd_release_policy *p);
 
-/* 0 when l is usable (latency finite >= 0, loss in [0, 1)), else JMD_EINVAL. */
+/* 0 when l is usable, else JMD_EINVAL: latency finite >= 0, loss in
+ * [0, 1), noutages in 0 .. JMD_LINK_OUTAGES_MAX, each of the first
+ * noutages windows with start finite >= 0, duration finite > 0 and a
+ * finite end, and each window starting at or after the end of the one
+ * before it (sorted, non-overlapping; touching is allowed). */
 int jmd_govern_link_check(const jmd_link *l);
+
+/* Whether l is down at time t (s): 1 when t lies in one of its windows
+ * [start, start + duration), and then *t_up (may be NULL) = the first time
+ * >= t at which the link is up again: the end of that window, or of the
+ * last of a chain of windows that touch (each starting where the one
+ * before ends). 0 when it is up at t (also for NULL l or non-finite t);
+ * *t_up is then left alone. l is assumed to pass jmd_govern_link_check.
+ * Constant in the number of windows (at most JMD_LINK_OUTAGES_MAX). */
+int jmd_link_down(const jmd_link *l, double t, double *t_up);
+
+/* Applies l's outages to one message that enters the link at t_depart (s:
+ * the send time plus any release delay) and that an always-up link would
+ * deliver at *t_arrive (t_depart + latency, computed by the caller, whose
+ * arithmetic is kept bit for bit when no outage applies). The sender's
+ * reliable transport holds the message while the link is down:
+ *   - departing while the link is down, it leaves when the link is up
+ *     again (jmd_link_down's t_up) and arrives latency later;
+ *   - arriving while the link is down, it is delivered when the link is
+ *     up again.
+ * Returns 1 when an outage moved *t_arrive (always later), 0 when it is
+ * unchanged (no window applies, NULL l or t_arrive). Loss is not this
+ * function's business: a lost message stays lost whatever the outages. */
+int jmd_link_hold(const jmd_link *l, double t_depart, double *t_arrive);
 
 /* Degrade a state about to be released to the policy's precision q
  * (p->precision, m). x has dim >= 3 entries whose first three are a
@@ -140,11 +181,14 @@ int jmd_govern_degrade(const jmd_release_policy *p, double *x, double *P, size_t
 
 /* One message over one directed pair: whether it arrives and when.
  * Returns 1 when `kind` is released by p and the link does not lose it
- * (*t_arrive = t_send + p->delay + l->latency), 0 when it is withheld or
+ * (*t_arrive = t_send + p->delay + l->latency, moved later by the link's
+ * outages as jmd_link_hold says, with t_depart = t_send + p->delay), 0
+ * when it is withheld or
  * lost (*t_arrive = +inf), JMD_EINVAL on NULL arguments, a failing
  * release or link check or a non-finite t_send. Exactly one uniform is
  * drawn from r for every released message (even when l->loss == 0), none
- * for a withheld one, so that streams stay aligned across loss settings. */
+ * for a withheld one, so that streams stay aligned across loss and
+ * outage settings. */
 int jmd_govern_transmit(const jmd_release_policy *p, const jmd_link *l, jmd_msg_kind kind,
                         double t_send, jmd_rng *r, double *t_arrive);
 

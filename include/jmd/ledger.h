@@ -274,6 +274,258 @@ int jmd_ledger_key_load(const char *path, jmd_ledger_keypair *out, char *err, si
 int jmd_ledger_key_save(const char *path, const jmd_ledger_keypair *kp, char *err,
                         size_t errlen);
 
+/* ---- approval signatures ---- */
+
+/* A party approves a proposal by signing it (DESIGN.md §6: a launch under
+ * the joint model needs a signature of each required party over the same
+ * canonical proposal). The signed bytes are the 16-byte domain separator
+ * "jmd-approval-v1\0" followed by the encoding of the canonical proposal:
+ * the message with seq 0, receiver broadcast and authenticator NONE (the
+ * number and addressee of one copy are not part of what is approved; each
+ * partner gets its own numbered copy). Sender, t and the whole payload are
+ * bound, so an approval cannot be moved to another proposal or to any
+ * other kind of message (the prefix keeps it apart from envelope
+ * signatures over the same bytes).
+ * The signature travels in the Vote (sig) and is quoted by the LaunchOrder
+ * (approvals[k].sig). JMD_EINVAL when a pointer is NULL or proposal is not
+ * a valid Proposal message (jmd_msg_check, kind PROPOSAL; its auth is
+ * ignored); verify returns JMD_EVERIFY when sig is not pk's approval of
+ * exactly this proposal. */
+int jmd_ledger_approval_sign(const jmd_ledger_keypair *kp, const jmd_msg *proposal,
+                             uint8_t sig[JMD_LEDGER_SIG_SIZE]);
+int jmd_ledger_approval_verify(const uint8_t pk[JMD_LEDGER_PK_SIZE], const jmd_msg *proposal,
+                               const uint8_t sig[JMD_LEDGER_SIG_SIZE]);
+
+/* ---- the persistent log (src/ledger/log.c; docs/ledger.md, "The log") ----
+ *
+ * One SQLite file per party (WAL, synchronous=NORMAL), append-only: every
+ * message the party sent, received or rejected, its inputs from the
+ * simulated world and operational notes, one row per entry, each hashed
+ * into an RFC 9162 tree whose root the party signs in checkpoints. The
+ * handle keeps the tree's frontier in memory, so the root after an append
+ * costs O(log n); proofs read the stored leaf hashes (O(n), warm path).
+ * Callers batch one simulation step per transaction (begin/commit): a
+ * crash loses at most the open transaction, never a committed entry.
+ * One handle per file and per thread; the handle is not thread-safe. */
+
+/* Directions of an entry (stored; part of the leaf). */
+enum {
+    JMD_LOG_SENT = 1,     /* a message this party sent */
+    JMD_LOG_RECEIVED = 2, /* a message it accepted */
+    JMD_LOG_REJECTED = 3, /* a frame it refused; reason says why */
+    JMD_LOG_INPUT = 4,    /* an input from the simulated world: opaque bytes the node defines */
+    JMD_LOG_NOTE = 5      /* an operational record (a link outage, a restart): UTF-8 text */
+};
+
+/* Special values of jmd_log_entry.peer besides a party index 0 .. 31. */
+#define JMD_LOG_PEER_NONE (-1)        /* no peer */
+#define JMD_LOG_PEER_WORLD 0xFE       /* the simulated world */
+#define JMD_LOG_PEER_BROADCAST 0xFF   /* every other party */
+#define JMD_LOG_FORMAT_VERSION 1      /* the schema and the leaf serialisation */
+#define JMD_LOG_LEAF_VERSION 1        /* first byte of every leaf */
+#define JMD_LOG_DATA_MAX (1u << 20)   /* bytes of data in one entry */
+#define JMD_LOG_REASON_MAX 1024u      /* bytes of a reason */
+
+/* One entry, as appended. For SENT and RECEIVED, data is the message's
+ * canonical encoding with its authenticator (it must decode, and kind and
+ * seq must be the message's); for REJECTED, that encoding, or the raw
+ * bytes of a frame that did not decode (kind 0 then); for INPUT and NOTE,
+ * the node's bytes (kind is the node's own tag, 0 .. 255). peer: the other
+ * party of the message (receiver of a SENT one, sender of a RECEIVED one),
+ * JMD_LOG_PEER_WORLD, JMD_LOG_PEER_BROADCAST or JMD_LOG_PEER_NONE. t: the
+ * simulation time, s, finite (-0.0 is recorded as +0.0). step: the
+ * simulation step. reason: NUL-terminated, NULL or "" for none. index is
+ * ignored by append (the log assigns it). Pointers are read, not kept. */
+typedef struct {
+    uint64_t index;
+    int dir;
+    int peer;
+    int kind;
+    uint64_t seq;
+    double t;
+    int64_t step;
+    const uint8_t *data;
+    size_t len;
+    const char *reason;
+} jmd_log_entry;
+
+/* An entry read back: e's data and reason point into the owned copies
+ * below (reason is NULL when the entry has none). Free with
+ * jmd_ledger_log_entry_free; zero-initialise before the first get. */
+typedef struct {
+    jmd_log_entry e;
+    uint8_t *data_owned;
+    char *reason_owned;
+} jmd_log_entry_buf;
+
+typedef struct jmd_ledger_log jmd_ledger_log;
+
+/* The canonical serialisation of an entry's fields, the bytes its leaf
+ * hashes (docs/ledger.md, "Leaf"): u8 version 1, u8 dir, i32 peer, u8
+ * kind, u64 seq, u64 bits of t, i64 step, u32 len, data, u32 reason
+ * length, reason; little-endian. Written into buf[0 .. cap), the length to
+ * *n (JMD_ERANGE with *n the size needed when cap is too small; buf may be
+ * NULL with cap 0 to ask). JMD_EINVAL for an entry append would refuse. */
+int jmd_ledger_log_leaf_bytes(const jmd_log_entry *e, uint8_t *buf, size_t cap, size_t *n);
+
+/* The entry's leaf hash: jmd_merkle_leaf_hash of its serialisation. */
+int jmd_ledger_log_leaf_hash(const jmd_log_entry *e, jmd_merkle_hash *out);
+
+/* Opens the log at path, or creates it when create is non-zero (then the
+ * file must not exist; meta records the format version, party name and
+ * public key). On open, party and pk must equal the stored ones, and the
+ * frontier is rebuilt from the stored leaves while every stored leaf hash
+ * is checked against its row's fields and the indexes against 0, 1, 2 ...
+ * *out receives a handle to close with jmd_ledger_log_close. Errors, with
+ * one line in err naming the file (and the entry): JMD_EINVAL (NULL
+ * pointer, bad party name), JMD_EIO (cannot open or create; the file
+ * exists when creating, or not when opening), JMD_EPARSE (not a jmd log,
+ * or another format version, party or key), JMD_EVERIFY (a stored leaf
+ * hash does not match its row, or an index is missing), JMD_ENOMEM. */
+int jmd_ledger_log_open(const char *path, const char *party, const uint8_t pk[JMD_LEDGER_PK_SIZE],
+                        int create, jmd_ledger_log **out, char *err, size_t errlen);
+
+/* Rolls back an open transaction (its entries are lost, as in a crash)
+ * and closes. NULL is a no-op. */
+void jmd_ledger_log_close(jmd_ledger_log *log);
+
+/* The last error's one-line text (owned by the handle, valid until the
+ * next call on it): what failed and where. */
+const char *jmd_ledger_log_errmsg(const jmd_ledger_log *log);
+
+/* Records party `index` (0 .. 31) with its name and Ed25519 public key,
+ * which verify uses to check that party's signatures. Registering the same
+ * name and key again is a no-op; another name or key for a registered
+ * index is JMD_EINVAL. Also JMD_EINVAL for a bad name or index, JMD_EIO on
+ * a write error. */
+int jmd_ledger_log_register_peer(jmd_ledger_log *log, int index, const char *name,
+                                 const uint8_t pk[JMD_LEDGER_PK_SIZE]);
+
+/* Transactions: begin opens one (JMD_EINVAL when one is open), commit
+ * makes its appends durable (JMD_EINVAL when none is open; JMD_EIO when
+ * the write fails: the transaction is then rolled back and the in-memory
+ * tree restored to the state at begin). An append outside begin/commit
+ * is its own transaction. */
+int jmd_ledger_log_begin(jmd_ledger_log *log);
+int jmd_ledger_log_commit(jmd_ledger_log *log);
+
+/* Appends e (see jmd_log_entry for the rules; JMD_EINVAL when broken,
+ * nothing appended) and writes its index to *index (may be NULL). JMD_EIO
+ * on a write error (nothing appended). */
+int jmd_ledger_log_append(jmd_ledger_log *log, const jmd_log_entry *e, uint64_t *index);
+
+/* Entries so far (committed or in the open transaction) and the root of
+ * the tree of all of them. */
+uint64_t jmd_ledger_log_size(const jmd_ledger_log *log);
+int jmd_ledger_log_root(const jmd_ledger_log *log, jmd_merkle_hash *root);
+
+/* Reads entry index into out (frees out's previous copies first).
+ * JMD_ENOTFOUND when index >= size, JMD_ENOMEM, JMD_EIO. */
+int jmd_ledger_log_get(jmd_ledger_log *log, uint64_t index, jmd_log_entry_buf *out);
+/* Frees out's copies and zeroes it; NULL is a no-op. */
+void jmd_ledger_log_entry_free(jmd_log_entry_buf *out);
+
+/* Proofs over the stored leaves (O(size) reads and hashes), written like
+ * jmd_merkle_inclusion_proof: proof has room for JMD_MERKLE_PROOF_MAX
+ * hashes, *n receives the count. Inclusion of entry index in the tree of
+ * the first size entries; consistency of the first size1 entries with
+ * the first size2. JMD_EINVAL for index >= size, size1 > size2 or a size
+ * above the log's; JMD_ENOMEM, JMD_EIO. */
+int jmd_ledger_log_inclusion_proof(jmd_ledger_log *log, uint64_t index, uint64_t size,
+                                   jmd_merkle_hash *proof, size_t *n);
+int jmd_ledger_log_consistency_proof(jmd_ledger_log *log, uint64_t size1, uint64_t size2,
+                                     jmd_merkle_hash *proof, size_t *n);
+
+/* ---- checkpoints and cosigning (docs/ledger.md, "Checkpoints") ----
+ *
+ * Protocol: a party makes a checkpoint of its own log (checkpoint), stamps
+ * and signs the envelope (jmd_ledger_auth_sign), stores the signed message
+ * (checkpoint_signed) and broadcasts it. A peer checks it (cosign_check:
+ * signature, origin, and that it extends the last checkpoint of that log
+ * the peer cosigned), signs a Checkpoint with the same payload (origin =
+ * the checked party) and sends it back; the origin stores it
+ * (cosignature_store). A party that rewrote its history can then no
+ * longer show a log consistent with what its peers cosigned. */
+
+/* Fills out with a Checkpoint of this log as it stands: kind CHECKPOINT,
+ * sender self, receiver broadcast, seq 0 and t 0 (the caller stamps
+ * them), origin self, log_size the current size, its root, prev_size the
+ * size of this log's previous checkpoint (0 for the first) and the
+ * consistency proof from it. The (size, root, step of the last entry) is
+ * stored in the checkpoints table; a checkpoint at the size of the
+ * previous one repeats it (empty proof). kp must be the log's key pair
+ * (JMD_EINVAL otherwise, or for a bad self); JMD_ERANGE past 2^47
+ * entries (the proof would not fit); JMD_EIO. */
+int jmd_ledger_log_checkpoint(jmd_ledger_log *log, const jmd_ledger_keypair *kp, int self,
+                              jmd_msg *out);
+
+/* Stores the signed checkpoint message that the caller made from
+ * checkpoint's output: it must be this log's (origin == sender, size and
+ * root of a stored checkpoint) and its signature must verify under the
+ * log's key (JMD_EVERIFY otherwise). The first signed message of a size
+ * is kept. JMD_EINVAL for a non-Checkpoint, JMD_EIO. */
+int jmd_ledger_log_checkpoint_signed(jmd_ledger_log *log, const jmd_msg *signed_msg);
+
+/* Before cosigning a peer's checkpoint: verifies its Ed25519 envelope
+ * signature under peer_pk (and that peer_pk is the registered key of the
+ * sender, when registered), that origin == sender, that prev_size equals
+ * the size of this log's last cosigned checkpoint of that peer (0 at
+ * first), and that its consistency proof takes the last cosigned root to
+ * the new root (RFC 9162 §2.1.4.2). Then records it as cosigned (peer,
+ * size, root, the peer's signed message) and returns 0; the caller builds
+ * and signs the cosignature. Any failure returns JMD_EVERIFY with one line
+ * in err and changes nothing. JMD_EINVAL (NULL, not a valid Checkpoint),
+ * JMD_EIO. */
+int jmd_ledger_log_cosign_check(jmd_ledger_log *log, const jmd_msg *peer_cp,
+                                const uint8_t peer_pk[JMD_LEDGER_PK_SIZE], char *err,
+                                size_t errlen);
+
+/* Stores a peer's cosignature of one of this log's checkpoints: a
+ * Checkpoint signed by the cosigner (verified under cosigner_pk), whose
+ * origin is not the cosigner and whose (log_size, root) equal a stored
+ * checkpoint of this log. JMD_EVERIFY with the reason otherwise (nothing
+ * stored); JMD_EINVAL, JMD_EIO. */
+int jmd_ledger_log_cosignature_store(jmd_ledger_log *log, const jmd_msg *cosig,
+                                     const uint8_t cosigner_pk[JMD_LEDGER_PK_SIZE], char *err,
+                                     size_t errlen);
+
+/* ---- jmd verify (src/ledger/verify.c; docs/ledger.md, "jmd verify") ---- */
+
+/* What a verification found. Counts describe what was checked; when ok is
+ * 0, the bad_* fields name the first failure. */
+typedef struct {
+    int ok;                                /* 1 every check passed */
+    char party[JMD_LEDGER_PARTY_MAX + 1];  /* the log's party */
+    char peer_party[JMD_LEDGER_PARTY_MAX + 1]; /* the peer log's, "" without one */
+    uint64_t entries, peer_entries;        /* rows checked in each log */
+    uint64_t checkpoints;                  /* checkpoints checked (both logs) */
+    uint64_t unsigned_checkpoints;         /* of them, never signed (a crash in between) */
+    uint64_t included;                     /* inclusion proofs verified */
+    uint64_t signatures;                   /* message signatures verified */
+    uint64_t approvals;                    /* approval signatures verified */
+    uint64_t approvals_unchecked;          /* approvals whose proposal is not in the log */
+    uint64_t cosigned;                     /* cosigned checkpoints checked (both ways) */
+    uint64_t cosignatures;                 /* stored cosignatures checked */
+    uint64_t crossed;                      /* messages found in the other log */
+    uint64_t in_flight;                    /* sent within the window, not required */
+    /* the first failure */
+    char bad_file[256];                    /* the log it is in */
+    int64_t bad_index;                     /* entry index, -1 when no single entry */
+    int bad_dir, bad_kind;
+    uint64_t bad_seq;
+    char what[512];                        /* what failed */
+} jmd_ledger_verify_result;
+
+/* Verifies the log at path, and with peer_path (may be NULL) the peer's
+ * log against it (docs/ledger.md lists every check). window_s >= 0: a
+ * message sent within window_s seconds of the end of the receiver's log is
+ * in flight (not required in it). Opens both read-only and changes
+ * nothing. Returns 0 when the checks ran (res->ok tells the outcome);
+ * JMD_EIO when a file cannot be read and JMD_EPARSE when it is not a jmd
+ * log (err names the file and what was found); JMD_EINVAL; JMD_ENOMEM. */
+int jmd_ledger_log_verify(const char *path, const char *peer_path, double window_s,
+                          jmd_ledger_verify_result *res, char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

@@ -144,11 +144,17 @@ typedef struct {
     double value;          /* the proposer's value of the engagement */
 } jmd_msg_proposal;
 
+/* A party's vote. An approval carries the voter's Ed25519 signature over
+ * the canonical proposal (jmd_ledger_approval_sign: sig_len 64), which a
+ * LaunchOrder then quotes; sig_len 0 is an approval without one (models
+ * that do not sign). A reject carries none: approve 0 requires sig_len 0. */
 typedef struct {
     uint64_t proposal_id;
     uint8_t voter;       /* party index */
     uint8_t approve;     /* 1 approve, 0 reject */
     double t_decision;   /* when the vote was decided */
+    uint8_t sig_len;     /* 0 or JMD_MSG_AUTH_MAX */
+    uint8_t sig[JMD_MSG_AUTH_MAX]; /* bytes past sig_len are not encoded (zero after decoding) */
 } jmd_msg_vote;
 
 /* One approving party of a launch order, with room for its signature over
@@ -179,11 +185,23 @@ typedef struct {
     double t_intercept;
 } jmd_msg_outcome;
 
-/* A log checkpoint (content defined by the ledger work; RFC 9162 tree
- * size and root). */
+/* Most hashes in a checkpoint's consistency proof: enough for any log
+ * below 2^47 entries (a proof has at most ceil(log2 log_size) + 1). */
+#define JMD_MSG_CKPT_PROOF_MAX 48
+
+/* A log checkpoint (docs/ledger.md, "Checkpoints and cosigning"): the
+ * RFC 9162 tree head (size, root) of the origin party's log, and the
+ * consistency proof from the origin's previous published checkpoint.
+ * origin == the envelope's sender for one's own checkpoint; another party
+ * for a cosignature of that party's checkpoint. prev_size <= log_size;
+ * hashes past nproof are not encoded (zero after decoding). */
 typedef struct {
-    uint64_t log_size;
-    uint8_t root[32];
+    uint8_t origin;        /* party index whose log this is */
+    uint64_t log_size;     /* entries in the log */
+    uint8_t root[32];      /* RFC 9162 root of those entries */
+    uint64_t prev_size;    /* size of the origin's previous checkpoint, 0 for the first */
+    uint8_t nproof;        /* 0 .. JMD_MSG_CKPT_PROOF_MAX */
+    uint8_t proof[JMD_MSG_CKPT_PROOF_MAX][32]; /* RFC 9162 §2.1.4 proof prev_size -> log_size */
 } jmd_msg_checkpoint;
 
 /* ---- the message ----------------------------------------------------- */
@@ -231,8 +249,9 @@ int jmd_msg_encode(const jmd_msg *m, uint8_t *buf, size_t cap, size_t *len);
  * any byte string that is not the canonical encoding of a valid message,
  * with "byte OFFSET: what was expected, what was found" in err (same rules
  * as jmd_msg_check); *out is unspecified then. JMD_EINVAL for a NULL buf
- * with len > 0 or a NULL out. Bytes past an approval's sig_len and past
- * auth.len are zeroed in *out. */
+ * with len > 0 or a NULL out. Bytes past an approval's or a vote's
+ * sig_len, past a checkpoint's nproof and past auth.len are zeroed in
+ * *out. */
 int jmd_msg_decode(const uint8_t *buf, size_t len, jmd_msg *out, char *err, size_t errlen);
 
 /* Fills t from a track estimate: state, time, and the covariance made

@@ -72,6 +72,9 @@ typedef struct {
     int rejected;         /* its proposals rejected */
     int late;             /* authorised too late: the window had closed */
     int warnings_sent, tracks_sent, cues_received, remote_tracks;
+    int bad_approvals;    /* approvals refused: no or an invalid signature (federated) */
+    int bad_orders;       /* partners' launch orders whose approvals did not verify */
+    int unsigned_refused; /* its own authorised rounds not fired for a missing signature */
 } jmd_party_stats;
 
 typedef struct jmd_party_node jmd_party_node;
@@ -101,6 +104,23 @@ typedef struct jmd_party_node jmd_party_node;
  *                 whoever's asset it threatens. */
 int jmd_party_create(const jmd_scenario *sc, int party, jmd_gov_model model, uint64_t seed,
                      const jmd_party_opts *opts, jmd_party_node **out);
+
+/* Approval signatures (joint model, federated; docs/federation.md
+ * "Approval signatures"). sign(ctx, proposal, sig) makes this party's
+ * approval signature over a canonical proposal; verify(ctx, party,
+ * proposal, sig) checks party's (0 when valid). With them set, the node
+ * signs every approval it gives (its own proposals and its yes votes),
+ * counts a partner's approval only with a valid signature, fires an
+ * authorised round only when it holds a valid signature from every party
+ * whose approval the decision counted (the launch order quotes them), and
+ * counts a partner's launch only when the approvals it quotes verify.
+ * Without them (jmd run) approvals carry no signature. NULL clears. */
+typedef int (*jmd_party_sign_fn)(void *ctx, const jmd_msg *proposal,
+                                 uint8_t sig[JMD_MSG_AUTH_MAX]);
+typedef int (*jmd_party_verify_fn)(void *ctx, int party, const jmd_msg *proposal,
+                                   const uint8_t sig[JMD_MSG_AUTH_MAX]);
+void jmd_party_set_approver(jmd_party_node *p, jmd_party_sign_fn sign,
+                            jmd_party_verify_fn verify, void *ctx);
 
 /* A message delivered to the node at time t. */
 int jmd_party_receive(jmd_party_node *p, const jmd_msg *m, double t);

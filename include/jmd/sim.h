@@ -109,6 +109,38 @@ int jmd_sim_run(const jmd_scenario *sc, uint64_t seed, const jmd_sim_opts *opts,
                 jmd_sim_result **out, char *err, size_t errlen);
 void jmd_sim_result_free(jmd_sim_result *r); /* accepts NULL */
 
+/* ---- the engine with its nodes elsewhere --------------------------------
+ *
+ * The engine reaches the nodes only through a port: jmd_sim_run uses an
+ * in-process one (every party's jmd_node_driver and an in-process bus);
+ * the world process (`jmd world`) uses one whose nodes are other processes
+ * (jmd/federate.h). Per step the engine calls, in this order: assess (the
+ * kill assessments due), cue (launch reports due), deliver (peer messages
+ * due by t; a federated port does nothing: nodes deliver their own), scan
+ * (each radar's look), then step, which runs every node's step and fills
+ * rep[0 .. nparties) (arrays owned by the engine afterwards). finish fills
+ * fin[0 .. nparties) with each node's counters at the end. Every op
+ * returns 0 or a negative JMD_E* code that ends the run. */
+typedef struct jmd_sim_port jmd_sim_port;
+typedef struct jmd_frame_done jmd_frame_done;   /* jmd/federate.h */
+typedef struct jmd_frame_final jmd_frame_final; /* jmd/federate.h */
+typedef struct {
+    int (*assess)(jmd_sim_port *p, int party, int shot_id, int killed);
+    int (*cue)(jmd_sim_port *p, int party, const jmd_launch_report *r);
+    int (*deliver)(jmd_sim_port *p, double t);
+    int (*scan)(jmd_sim_port *p, int party, int radar, double t, const jmd_measurement *m,
+                size_t n);
+    int (*step)(jmd_sim_port *p, int64_t step, double t, double t_next, jmd_frame_done *rep);
+    int (*finish)(jmd_sim_port *p, jmd_frame_final *fin);
+} jmd_sim_port_ops;
+struct jmd_sim_port {
+    const jmd_sim_port_ops *ops;
+};
+
+/* jmd_sim_run with the nodes behind `port` (not owned). */
+int jmd_sim_run_port(const jmd_scenario *sc, uint64_t seed, const jmd_sim_opts *opts,
+                     jmd_sim_port *port, jmd_sim_result **out, char *err, size_t errlen);
+
 /* The result as one JSON document (summary.json). */
 int jmd_sim_write_summary(const jmd_scenario *sc, uint64_t seed, const jmd_sim_result *r,
                           FILE *out);

@@ -49,4 +49,19 @@ void jmd_cli_json_string(FILE *out, const char *s);
 
 #define JMD_DEG (3.14159265358979323846 / 180.0)
 
+#include <stdint.h>
+
+#include "jmd/sim.h"
+
+/* An unsigned 64-bit decimal seed: 0, or -1 for anything else. */
+int jmd_cli_seed(const char *text, uint64_t *out);
+
+/* Runs a scenario through fn (jmd_sim_run or the federated world) and
+ * writes what `jmd run` writes (cmd_run.c). Returns the exit status. */
+typedef int (*jmd_cli_sim_fn)(void *ctx, const jmd_scenario *sc, uint64_t seed,
+                              const jmd_sim_opts *so, jmd_sim_result **res, char *err,
+                              size_t errlen);
+int jmd_cli_single_run(const char *cmd, const char *path, const jmd_scenario *sc, uint64_t seed,
+                       int model, const char *outdir, int quiet, jmd_cli_sim_fn fn, void *ctx);
+
 #endif

@@ -67,7 +67,7 @@ void jmd_cmd_run_help(FILE *out)
             "file:line:col).\n");
 }
 
-static int parse_seed(const char *text, uint64_t *out)
+int jmd_cli_seed(const char *text, uint64_t *out)
 {
     char *end;
     if (text[0] < '0' || text[0] > '9') return -1;
@@ -84,6 +84,106 @@ static FILE *open_out(const char *dir, const char *name, char *path, size_t len)
     return fopen(path, "w");
 }
 
+/* jmd run's engine: every node in this process. */
+static int local_sim(void *ctx, const jmd_scenario *sc, uint64_t seed, const jmd_sim_opts *so,
+                     jmd_sim_result **res, char *err, size_t errlen)
+{
+    (void)ctx;
+    return jmd_sim_run(sc, seed, so, res, err, errlen);
+}
+
+/* One run of a scenario with its outputs (the account, and with outdir
+ * events.jsonl, summary.json, KML, CZML, report.html): shared by `jmd run`
+ * and `jmd world`, which differ only in fn, the engine. */
+int jmd_cli_single_run(const char *cmd, const char *path, const jmd_scenario *sc, uint64_t seed,
+                       int model, const char *outdir, int quiet, jmd_cli_sim_fn fn, void *ctx)
+{
+    int status = JMD_EXIT_USAGE, rc;
+    jmd_sim_result *res = NULL;
+    FILE *events = NULL, *summary = NULL;
+    char err[1024], fpath[4096];
+    if (outdir) {
+        if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
+            status = jmd_cli_fail(cmd, "--out: cannot create \"%s\": %s", outdir, strerror(errno));
+            goto done;
+        }
+        if (!(events = open_out(outdir, "events.jsonl", fpath, sizeof fpath))) {
+            status = jmd_cli_fail(cmd, "--out: cannot write \"%s\": %s", fpath, strerror(errno));
+            goto done;
+        }
+    }
+    jmd_sim_opts so;
+    jmd_sim_opts_default(&so);
+    so.events = events;
+    so.model = model;
+    so.keep_truth = outdir != NULL; /* trajectories for the exports (and report) */
+    rc = fn(ctx, sc, seed, &so, &res, err, sizeof err);
+    if (rc == JMD_ENOSOL) {
+        fprintf(stderr, "jmd %s: %s: %s\n", cmd, path, err);
+        goto done;
+    }
+    if (rc != 0) {
+        status = jmd_cli_fail(cmd, "%s", err);
+        goto done;
+    }
+    if (events) {
+        int bad = ferror(events);
+        if (fclose(events) != 0 || bad) {
+            events = NULL;
+            status = jmd_cli_fail(cmd, "--out: writing %s/events.jsonl failed", outdir);
+            goto done;
+        }
+        events = NULL;
+        if (!(summary = open_out(outdir, "summary.json", fpath, sizeof fpath)) ||
+            jmd_sim_write_summary(sc, seed, res, summary) != 0) {
+            status = jmd_cli_fail(cmd, "--out: cannot write \"%s\"", fpath);
+            goto done;
+        }
+        int bad2 = ferror(summary);
+        if (fclose(summary) != 0 || bad2) {
+            summary = NULL;
+            status = jmd_cli_fail(cmd, "--out: writing \"%s\" failed", fpath);
+            goto done;
+        }
+        summary = NULL;
+        /* Google Earth and CesiumJS views of the run (jmd/export.h) */
+        static const char *const exports[] = {"scenario.kml", "scenario.czml"};
+        for (int k = 0; k < 2; k++) {
+            FILE *ef = open_out(outdir, exports[k], fpath, sizeof fpath);
+            int erc = !ef     ? JMD_EIO
+                      : k == 0 ? jmd_export_kml(ef, sc, res)
+                               : jmd_export_czml(ef, sc, res, NAN);
+            if (ef && fclose(ef) != 0 && erc == 0) erc = JMD_EIO;
+            if (erc != 0) {
+                status = jmd_cli_fail(cmd, "--out: cannot write \"%s\"", fpath);
+                goto done;
+            }
+        }
+        /* the HTML report: map, replay, timeline, sources (jmd/report.h) */
+        const jmd_sim_result *replay[1] = {res};
+        jmd_report_input ri = {path, NULL, replay, 1, seed};
+        snprintf(fpath, sizeof fpath, "%s/report.html", outdir);
+        if (jmd_report_write_file(fpath, sc, &ri) != 0) {
+            status = jmd_cli_fail(cmd, "--out: cannot write \"%s\"", fpath);
+            goto done;
+        }
+    }
+    if (!quiet) {
+        jmd_sim_write_account(sc, res, stdout);
+        if (outdir) {
+            printf("Wrote %s/events.jsonl and %s/summary.json\n", outdir, outdir);
+            printf("Wrote %s/scenario.kml and %s/scenario.czml\n", outdir, outdir);
+            printf("Wrote %s/report.html\n", outdir);
+        }
+    }
+    status = JMD_EXIT_OK;
+done:
+    if (events) fclose(events);
+    if (summary) fclose(summary);
+    jmd_sim_result_free(res);
+    return status;
+}
+
 int jmd_cmd_run(int argc, char **argv)
 {
     const char *path = NULL, *outdir = NULL, *model_arg = NULL, *models_arg = NULL;
@@ -92,9 +192,7 @@ int jmd_cmd_run(int argc, char **argv)
     uint64_t seed = 0;
     int have_seed = 0, quiet = 0, status = JMD_EXIT_USAGE, rc;
     jmd_scenario *sc = NULL;
-    jmd_sim_result *res = NULL;
-    FILE *events = NULL, *summary = NULL;
-    char err[1024], fpath[4096];
+    char err[1024];
 
     for (int i = 1; i < argc; i++) {
         const char *f = argv[i], *v, *vtext;
@@ -102,7 +200,7 @@ int jmd_cmd_run(int argc, char **argv)
             quiet = 1;
         } else if (strcmp(f, "--seed") == 0) {
             if (jmd_cli_value(CMD, argc, argv, &i, &v) != 0) goto done;
-            if (parse_seed(v, &seed) != 0) {
+            if (jmd_cli_seed(v, &seed) != 0) {
                 jmd_cli_usage_error(CMD, "--seed: expected an unsigned 64-bit integer, found \"%s\"",
                                     v);
                 goto done;
@@ -189,85 +287,8 @@ int jmd_cmd_run(int argc, char **argv)
             goto done;
         }
     }
-    if (outdir) {
-        if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
-            status = jmd_cli_fail(CMD, "--out: cannot create \"%s\": %s", outdir, strerror(errno));
-            goto done;
-        }
-        if (!(events = open_out(outdir, "events.jsonl", fpath, sizeof fpath))) {
-            status = jmd_cli_fail(CMD, "--out: cannot write \"%s\": %s", fpath, strerror(errno));
-            goto done;
-        }
-    }
-    jmd_sim_opts so;
-    jmd_sim_opts_default(&so);
-    so.events = events;
-    so.model = model;
-    so.keep_truth = outdir != NULL; /* trajectories for the exports (and report) */
-    rc = jmd_sim_run(sc, seed, &so, &res, err, sizeof err);
-    if (rc == JMD_ENOSOL) {
-        fprintf(stderr, "jmd run: %s: %s\n", path, err);
-        goto done;
-    }
-    if (rc != 0) {
-        status = jmd_cli_fail(CMD, "%s", err);
-        goto done;
-    }
-    if (events) {
-        int bad = ferror(events);
-        if (fclose(events) != 0 || bad) {
-            events = NULL;
-            status = jmd_cli_fail(CMD, "--out: writing %s/events.jsonl failed", outdir);
-            goto done;
-        }
-        events = NULL;
-        if (!(summary = open_out(outdir, "summary.json", fpath, sizeof fpath)) ||
-            jmd_sim_write_summary(sc, seed, res, summary) != 0) {
-            status = jmd_cli_fail(CMD, "--out: cannot write \"%s\"", fpath);
-            goto done;
-        }
-        int bad2 = ferror(summary);
-        if (fclose(summary) != 0 || bad2) {
-            summary = NULL;
-            status = jmd_cli_fail(CMD, "--out: writing \"%s\" failed", fpath);
-            goto done;
-        }
-        summary = NULL;
-        /* Google Earth and CesiumJS views of the run (jmd/export.h) */
-        static const char *const exports[] = {"scenario.kml", "scenario.czml"};
-        for (int k = 0; k < 2; k++) {
-            FILE *ef = open_out(outdir, exports[k], fpath, sizeof fpath);
-            int erc = !ef     ? JMD_EIO
-                      : k == 0 ? jmd_export_kml(ef, sc, res)
-                               : jmd_export_czml(ef, sc, res, NAN);
-            if (ef && fclose(ef) != 0 && erc == 0) erc = JMD_EIO;
-            if (erc != 0) {
-                status = jmd_cli_fail(CMD, "--out: cannot write \"%s\"", fpath);
-                goto done;
-            }
-        }
-        /* the HTML report: map, replay, timeline, sources (jmd/report.h) */
-        const jmd_sim_result *replay[1] = {res};
-        jmd_report_input ri = {path, NULL, replay, 1, seed};
-        snprintf(fpath, sizeof fpath, "%s/report.html", outdir);
-        if (jmd_report_write_file(fpath, sc, &ri) != 0) {
-            status = jmd_cli_fail(CMD, "--out: cannot write \"%s\"", fpath);
-            goto done;
-        }
-    }
-    if (!quiet) {
-        jmd_sim_write_account(sc, res, stdout);
-        if (outdir) {
-            printf("Wrote %s/events.jsonl and %s/summary.json\n", outdir, outdir);
-            printf("Wrote %s/scenario.kml and %s/scenario.czml\n", outdir, outdir);
-            printf("Wrote %s/report.html\n", outdir);
-        }
-    }
-    status = JMD_EXIT_OK;
+    status = jmd_cli_single_run(CMD, path, sc, seed, model, outdir, quiet, local_sim, NULL);
 done:
-    if (events) fclose(events);
-    if (summary) fclose(summary);
-    jmd_sim_result_free(res);
     jmd_scenario_free(sc);
     return status;
 }

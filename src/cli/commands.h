@@ -23,6 +23,14 @@ int jmd_cmd_geodesic(int argc, char **argv);
 void jmd_cmd_geodesic_help(FILE *out);
 int jmd_cmd_catalogue(int argc, char **argv);
 void jmd_cmd_catalogue_help(FILE *out);
+int jmd_cmd_verify(int argc, char **argv);
+void jmd_cmd_verify_help(FILE *out);
+int jmd_cmd_world(int argc, char **argv);
+void jmd_cmd_world_help(FILE *out);
+int jmd_cmd_node(int argc, char **argv);
+void jmd_cmd_node_help(FILE *out);
+int jmd_cmd_federate(int argc, char **argv);
+void jmd_cmd_federate_help(FILE *out);
 
 #define JMD_CLI_COMMANDS                                                                       \
     {"run", "simulate a scenario: detection, tracking, engagement, intercept or impact",       \
@@ -39,7 +47,15 @@ void jmd_cmd_catalogue_help(FILE *out);
      jmd_cmd_geodesic, jmd_cmd_geodesic_help},                                                 \
     {"catalogue", "list the threat and interceptor classes and their figures",                \
      jmd_cmd_catalogue, jmd_cmd_catalogue_help},                                               \
+    {"federate", "a whole federation on this machine: keys, one node per party, the world",  \
+     jmd_cmd_federate, jmd_cmd_federate_help},                                                \
+    {"world", "the simulated world of a federated run (truth, sensors, intercepts)",          \
+     jmd_cmd_world, jmd_cmd_world_help},                                                      \
+    {"node", "one party's national node of a federated run, over Cyclone DDS",               \
+     jmd_cmd_node, jmd_cmd_node_help},                                                        \
     {"keygen", "make a party's Ed25519 key pair and write its key file (mode 0600)",          \
-     jmd_cmd_keygen, jmd_cmd_keygen_help},
+     jmd_cmd_keygen, jmd_cmd_keygen_help},                                                    \
+    {"verify", "check a party's log (hashes, checkpoints, signatures); --peer cross-checks",  \
+     jmd_cmd_verify, jmd_cmd_verify_help},
 
 #endif

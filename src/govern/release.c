@@ -3,7 +3,8 @@
  * policy per pair of parties"): the kinds filter, the default sharing of
  * each model, the precision degradation of a released position with the
  * matching covariance inflation, and one message's passage over a link
- * (release delay, latency, loss). Pure functions; see jmd/govern.h and
+ * (release delay, latency, loss, outages: jmd_link_down, jmd_link_hold).
+ * Pure functions; see jmd/govern.h and
  * docs/governance.md §3.
  *
  * Workload: hot — called for every message a party sends (tracks at the
@@ -66,7 +67,57 @@ int jmd_govern_link_check(const jmd_link *l)
     if (!l) return JMD_EINVAL;
     if (!isfinite(l->latency) || l->latency < 0.0) return JMD_EINVAL;
     if (!(l->loss >= 0.0 && l->loss < 1.0)) return JMD_EINVAL; /* also rejects NaN */
+    if (l->noutages < 0 || l->noutages > JMD_LINK_OUTAGES_MAX) return JMD_EINVAL;
+    double prev_end = 0.0;
+    for (int i = 0; i < l->noutages; i++) {
+        const jmd_outage *o = &l->outages[i];
+        double end = o->start + o->duration;
+        if (!(isfinite(o->start) && o->start >= 0.0)) return JMD_EINVAL;
+        if (!(isfinite(o->duration) && o->duration > 0.0) || !isfinite(end)) return JMD_EINVAL;
+        if (o->start < prev_end) return JMD_EINVAL; /* unsorted or overlapping */
+        prev_end = end;
+    }
     return JMD_OK;
+}
+
+int jmd_link_down(const jmd_link *l, double t, double *t_up)
+{
+    if (!l || !isfinite(t)) return 0;
+    int n = l->noutages < JMD_LINK_OUTAGES_MAX ? l->noutages : JMD_LINK_OUTAGES_MAX;
+    for (int i = 0; i < n; i++) {
+        const jmd_outage *o = &l->outages[i];
+        double end = o->start + o->duration;
+        if (t < o->start) return 0; /* sorted: no later window holds t */
+        if (t >= end) continue;
+        /* Windows that touch make one longer outage: the link comes back
+         * at the end of the chain, so a held message is never released
+         * into another window. */
+        while (i + 1 < n && l->outages[i + 1].start <= end) {
+            i++;
+            end = l->outages[i].start + l->outages[i].duration;
+        }
+        if (t_up) *t_up = end;
+        return 1;
+    }
+    return 0;
+}
+
+int jmd_link_hold(const jmd_link *l, double t_depart, double *t_arrive)
+{
+    if (!l || !t_arrive || l->noutages <= 0) return 0;
+    double up, t = *t_arrive;
+    int moved = 0;
+    if (jmd_link_down(l, t_depart, &up)) {
+        double t2 = up + l->latency;
+        if (t2 > t) t = t2; /* never earlier than the always-up arrival */
+        moved = 1;
+    }
+    if (jmd_link_down(l, t, &up)) { /* up is up: nothing to repeat */
+        t = up;
+        moved = 1;
+    }
+    if (moved) *t_arrive = t;
+    return moved;
 }
 
 int jmd_govern_degrade(const jmd_release_policy *p, double *x, double *P, size_t dim)
@@ -97,6 +148,8 @@ int jmd_govern_transmit(const jmd_release_policy *p, const jmd_link *l, jmd_msg_
     if (!jmd_govern_releases(p, kind)) return 0;
     double u = jmd_rng_uniform(r); /* always one draw per released message */
     if (u < l->loss) return 0;
-    *t_arrive = t_send + p->delay + l->latency;
+    double t = t_send + p->delay + l->latency;
+    jmd_link_hold(l, t_send + p->delay, &t);
+    *t_arrive = t;
     return 1;
 }

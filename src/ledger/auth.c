@@ -237,3 +237,54 @@ int jmd_ledger_auth_verify(const jmd_msg *m, const uint8_t *pk, const jmd_ledger
                      kind, m->sender, (unsigned)m->auth.scheme);
     }
 }
+
+/* ---- approval signatures --------------------------------------------------- */
+
+/* "jmd-approval-v1" and its NUL: 16 bytes, a prefix no message encoding
+ * starts with (an encoding starts with the version byte 1). */
+static const uint8_t APPROVAL_PREFIX[16] = "jmd-approval-v1";
+
+/* The bytes an approval signs: the prefix, then the canonical proposal's
+ * encoding: the message with sequence number 0, addressed to all, with an
+ * empty authenticator. The sequence number and addressee belong to one
+ * copy's journey (a proposal goes to each partner as its own message, each
+ * numbered by the bus after the proposer signed), not to what is
+ * approved; sender, time and every payload field are bound. *len receives
+ * their count. */
+static int approval_bytes(const jmd_msg *proposal, uint8_t buf[16 + JMD_MSG_MAX_SIZE],
+                          size_t *len)
+{
+    if (proposal->kind != JMD_MSG_PROPOSAL) return JMD_EINVAL;
+    jmd_msg tmp = *proposal;
+    memset(&tmp.auth, 0, sizeof tmp.auth);
+    tmp.seq = 0;
+    tmp.receiver = JMD_MSG_BROADCAST;
+    size_t n = 0;
+    memcpy(buf, APPROVAL_PREFIX, sizeof APPROVAL_PREFIX);
+    if (jmd_msg_encode(&tmp, buf + sizeof APPROVAL_PREFIX, JMD_MSG_MAX_SIZE, &n) != 0)
+        return JMD_EINVAL;
+    *len = sizeof APPROVAL_PREFIX + n;
+    return 0;
+}
+
+int jmd_ledger_approval_sign(const jmd_ledger_keypair *kp, const jmd_msg *proposal,
+                             uint8_t sig[JMD_LEDGER_SIG_SIZE])
+{
+    if (!kp || !proposal || !sig) return JMD_EINVAL;
+    uint8_t buf[16 + JMD_MSG_MAX_SIZE];
+    size_t n = 0;
+    int rc = approval_bytes(proposal, buf, &n);
+    if (rc) return rc;
+    return jmd_ledger_sign(kp, buf, n, sig);
+}
+
+int jmd_ledger_approval_verify(const uint8_t pk[JMD_LEDGER_PK_SIZE], const jmd_msg *proposal,
+                               const uint8_t sig[JMD_LEDGER_SIG_SIZE])
+{
+    if (!pk || !proposal || !sig) return JMD_EINVAL;
+    uint8_t buf[16 + JMD_MSG_MAX_SIZE];
+    size_t n = 0;
+    int rc = approval_bytes(proposal, buf, &n);
+    if (rc) return rc;
+    return jmd_ledger_verify(pk, buf, n, sig);
+}

@@ -25,6 +25,19 @@
 
 #define PI 3.14159265358979323846
 
+/* The documented limits must cover the largest payload of every kind: a
+ * LaunchOrder with 32 signed approvals (35 + 32 * 66 = 2147) is the
+ * largest; a Checkpoint with a full proof (50 + 48 * 32 = 1586) and a
+ * signed Vote (19 + 64 = 83) are below it. */
+_Static_assert(35 + JMD_MSG_MAX_PARTIES * (2 + JMD_MSG_AUTH_MAX) == JMD_MSG_MAX_PAYLOAD,
+               "JMD_MSG_MAX_PAYLOAD is the largest LaunchOrder");
+_Static_assert(50 + JMD_MSG_CKPT_PROOF_MAX * 32 <= JMD_MSG_MAX_PAYLOAD,
+               "a full Checkpoint fits JMD_MSG_MAX_PAYLOAD");
+_Static_assert(19 + JMD_MSG_AUTH_MAX <= JMD_MSG_MAX_PAYLOAD, "a signed Vote fits");
+_Static_assert(JMD_MSG_MAX_SIZE ==
+                   JMD_MSG_HEADER_SIZE + JMD_MSG_MAX_PAYLOAD + 2 + JMD_MSG_AUTH_MAX,
+               "JMD_MSG_MAX_SIZE is header + largest payload + trailer");
+
 typedef enum { MODE_CHECK, MODE_WRITE, MODE_READ } codec_mode;
 
 typedef struct {
@@ -304,6 +317,18 @@ static int p_vote(codec *c, jmd_msg_vote *p)
     if (!f_party(c, &voter, "voter", 0)) p->voter = (uint8_t)voter;
     f_u8(c, &p->approve, "approve", 1);
     f_f64(c, &p->t_decision, "t_decision");
+    if (f_u8(c, &p->sig_len, "vote sig_len", JMD_MSG_AUTH_MAX)) return -1;
+    if (p->sig_len != 0 && p->sig_len != JMD_MSG_AUTH_MAX) {
+        c->pos -= 1;
+        return fail(c, "vote sig_len: expected 0 or %d, found %u", JMD_MSG_AUTH_MAX,
+                    (unsigned)p->sig_len);
+    }
+    /* A reject approves nothing, so it has nothing to sign (canonical). */
+    if (p->approve == 0 && p->sig_len != 0) {
+        c->pos -= 1;
+        return fail(c, "vote sig_len: expected 0 for a reject, found %u", (unsigned)p->sig_len);
+    }
+    f_bytes(c, p->sig, p->sig_len, "vote signature");
     return c->failed ? -1 : 0;
 }
 
@@ -348,8 +373,18 @@ static int p_outcome(codec *c, jmd_msg_outcome *p)
 
 static int p_checkpoint(codec *c, jmd_msg_checkpoint *p)
 {
+    int origin = p->origin;
+    if (!f_party(c, &origin, "origin", 0)) p->origin = (uint8_t)origin;
     f_u64(c, &p->log_size, "log_size");
     f_bytes(c, p->root, sizeof p->root, "root");
+    if (xfer_uint(c, &p->prev_size, 8, "prev_size")) return -1;
+    if (p->prev_size > p->log_size)
+        return fail(c, "prev_size: expected at most log_size %llu, found %llu",
+                    (unsigned long long)p->log_size, (unsigned long long)p->prev_size);
+    advance(c, 8);
+    f_u8(c, &p->nproof, "nproof", JMD_MSG_CKPT_PROOF_MAX);
+    for (unsigned k = 0; k < p->nproof && !c->failed; k++)
+        f_bytes(c, p->proof[k], sizeof p->proof[k], "proof hash");
     return c->failed ? -1 : 0;
 }
 
@@ -498,8 +533,10 @@ size_t jmd_msg_encoded_size(const jmd_msg *m)
         return n + 241;
     case JMD_MSG_PROPOSAL:
         return n + 79;
-    case JMD_MSG_VOTE:
-        return n + 18;
+    case JMD_MSG_VOTE: {
+        unsigned s = m->u.vote.sig_len;
+        return n + 19 + (s <= JMD_MSG_AUTH_MAX ? s : 0);
+    }
     case JMD_MSG_LAUNCH_ORDER: {
         n += 35;
         unsigned k = m->u.order.napprovals;
@@ -512,8 +549,10 @@ size_t jmd_msg_encoded_size(const jmd_msg *m)
     }
     case JMD_MSG_OUTCOME:
         return n + 27;
-    case JMD_MSG_CHECKPOINT:
-        return n + 40;
+    case JMD_MSG_CHECKPOINT: {
+        unsigned k = m->u.checkpoint.nproof;
+        return n + 50 + 32 * (k <= JMD_MSG_CKPT_PROOF_MAX ? k : 0);
+    }
     }
     return 0;
 }

@@ -70,7 +70,17 @@ typedef struct {
     int asset_owner;
     int open;
     int foreign;
+    jmd_msg canon;             /* the canonical proposal the approvals sign */
+    uint32_t signed_mask;      /* parties whose approval signature is in sigs */
+    uint8_t sigs[JMD_MSG_MAX_PARTIES][JMD_MSG_AUTH_MAX];
 } proposal_t;
+
+/* A partner's proposal as received, for checking the approvals its launch
+ * order quotes. */
+typedef struct {
+    uint64_t id;
+    jmd_msg canon;
+} canon_t;
 
 typedef struct {
     uint64_t proposal_id;
@@ -103,6 +113,11 @@ struct jmd_party_node {
     shotmap_t *shots;
     size_t nshots, capshots;
     uint64_t next_pid;
+    jmd_party_sign_fn sign;    /* approval signatures (federated joint model), or NULL */
+    jmd_party_verify_fn verify;
+    void *actx;
+    canon_t *canons;
+    size_t ncanons, capcanons;
     jmd_party_out *out;
     size_t nout, capout;
     jmd_engagement *plan;
@@ -148,6 +163,7 @@ void jmd_party_free(jmd_party_node *p)
     free(p->sectors);
     free(p->slots);
     free(p->remotes);
+    free(p->canons);
     free(p->props);
     free(p->shots);
     free(p->out);
@@ -350,6 +366,34 @@ static remote_t *remote_for(jmd_party_node *p, int sender, uint64_t id)
     return r;
 }
 
+void jmd_party_set_approver(jmd_party_node *p, jmd_party_sign_fn sign,
+                            jmd_party_verify_fn verify, void *ctx)
+{
+    if (!p) return;
+    p->sign = sign;
+    p->verify = verify;
+    p->actx = ctx;
+}
+
+/* The canonical form of a proposal, the same at its proposer and at every
+ * receiver: the message as the proposer made it, with no sequence number,
+ * addressed to all, without authenticator (docs/federation.md "Approval
+ * signatures"). */
+static void canonical(jmd_msg *c, const jmd_msg *m)
+{
+    *c = *m;
+    c->seq = 0;
+    c->receiver = JMD_MSG_BROADCAST;
+    memset(&c->auth, 0, sizeof c->auth);
+}
+
+static const canon_t *canon_find(const jmd_party_node *p, uint64_t id)
+{
+    for (size_t i = 0; i < p->ncanons; i++)
+        if (p->canons[i].id == id) return &p->canons[i];
+    return NULL;
+}
+
 static proposal_t *proposal_find(jmd_party_node *p, uint64_t id)
 {
     for (size_t i = 0; i < p->nprops; i++)
@@ -462,6 +506,17 @@ int jmd_party_receive(jmd_party_node *p, const jmd_msg *m, double t)
         v.u.vote.voter = (uint8_t)p->party;
         v.u.vote.approve = (uint8_t)yes;
         v.u.vote.t_decision = t + delay;
+        if (p->sign) {
+            /* Keep the proposal (its launch order will quote approvals over
+             * it) and sign an approval over its canonical form. */
+            int rc = grow((void **)&p->canons, &p->capcanons, p->ncanons + 1, sizeof *p->canons);
+            if (rc) return rc;
+            p->canons[p->ncanons].id = m->u.proposal.proposal_id;
+            canonical(&p->canons[p->ncanons].canon, m);
+            if (yes && p->sign(p->actx, &p->canons[p->ncanons].canon, v.u.vote.sig) == 0)
+                v.u.vote.sig_len = JMD_MSG_AUTH_MAX;
+            p->ncanons++;
+        }
         v.sender = p->party;
         v.receiver = m->sender;
         return emit(p, &v, m->sender, delay + p->release[m->sender].delay);
@@ -469,6 +524,19 @@ int jmd_party_receive(jmd_party_node *p, const jmd_msg *m, double t)
     case JMD_MSG_VOTE: {
         proposal_t *pr = proposal_find(p, m->u.vote.proposal_id);
         if (!pr || !pr->open) return 0;
+        const jmd_msg_vote *vo = &m->u.vote;
+        if (p->verify && vo->approve) {
+            /* An approval counts only with a valid signature over our
+             * proposal: without one it is no approval at all. */
+            if (vo->voter >= JMD_MSG_MAX_PARTIES || vo->voter != m->sender ||
+                vo->sig_len != JMD_MSG_AUTH_MAX ||
+                p->verify(p->actx, vo->voter, &pr->canon, vo->sig) != 0) {
+                p->stats.bad_approvals++;
+                return 0;
+            }
+            memcpy(pr->sigs[vo->voter], vo->sig, JMD_MSG_AUTH_MAX);
+            pr->signed_mask |= 1u << vo->voter;
+        }
         int rc = jmd_decision_vote(&pr->d, m->u.vote.voter, m->u.vote.approve, t);
         return rc == JMD_EINVAL ? 0 : (rc < 0 ? rc : 0);
     }
@@ -477,6 +545,17 @@ int jmd_party_receive(jmd_party_node *p, const jmd_msg *m, double t)
          * (inventory, launchers, rounds in flight) in step. */
         if (p->model != JMD_GOV_JOINT) return 0;
         const jmd_msg_launch_order *o = &m->u.order;
+        const canon_t *cn = p->verify ? canon_find(p, o->proposal_id) : NULL;
+        for (int i = 0; cn && i < o->napprovals; i++) {
+            const jmd_msg_approval *a = &o->approvals[i];
+            /* A partner's launch whose quoted approvals do not verify over
+             * the proposal we saw is not counted as one. */
+            if (a->sig_len != JMD_MSG_AUTH_MAX ||
+                p->verify(p->actx, a->party, &cn->canon, a->sig) != 0) {
+                p->stats.bad_orders++;
+                return 0;
+            }
+        }
         int shot;
         record_launch(p, o->proposal_id, o->site, (long)o->track_id, t, o->t_launch,
                       o->t_intercept, &shot);
@@ -824,6 +903,12 @@ static int conclude(jmd_party_node *p, proposal_t *pr, double t, jmd_party_order
     if (jmd_battle_site_state(p->battle, bsite, t, &inv, &free_l) != 0 || inv <= 0 ||
         free_l <= 0)
         return 0;
+    if (p->sign && (pr->d.yes & ~pr->signed_mask) != 0) {
+        /* Some approval the decision counted carries no valid signature:
+         * the order could not show its authority, so there is none. */
+        p->stats.unsigned_refused++;
+        return 0;
+    }
     int shot;
     int rc = record_launch(p, pr->id, pr->site, pr->key, t, w.t_launch, w.t_intercept, &shot);
     if (rc != 0) return rc == JMD_ENOMEM ? rc : 0;
@@ -850,8 +935,14 @@ static int conclude(jmd_party_node *p, proposal_t *pr, double t, jmd_party_order
     m.u.order.t_launch = w.t_launch;
     m.u.order.t_intercept = w.t_intercept;
     for (int q = 0; q < (int)p->sc->nparties && q < JMD_MSG_MAX_PARTIES; q++)
-        if (pr->d.yes & (1u << (unsigned)q))
-            m.u.order.approvals[m.u.order.napprovals++].party = (uint8_t)q;
+        if (pr->d.yes & (1u << (unsigned)q)) {
+            jmd_msg_approval *a = &m.u.order.approvals[m.u.order.napprovals++];
+            a->party = (uint8_t)q;
+            if (pr->signed_mask & (1u << (unsigned)q)) {
+                a->sig_len = JMD_MSG_AUTH_MAX;
+                memcpy(a->sig, pr->sigs[q], JMD_MSG_AUTH_MAX);
+            }
+        }
     return release_to_all(p, &m);
 }
 
@@ -877,10 +968,11 @@ static int propose(jmd_party_node *p, const jmd_engagement *e, double t, jmd_par
         return rc;
     }
     p->stats.proposals++;
-    if (jmd_decision_poll(&pr->d, t) == JMD_DECISION_PENDING) {
+    {
         jmd_msg m;
         memset(&m, 0, sizeof m);
         m.kind = JMD_MSG_PROPOSAL;
+        m.sender = p->party;
         m.t = t;
         jmd_msg_proposal *q = &m.u.proposal;
         q->proposal_id = pr->id;
@@ -895,7 +987,12 @@ static int propose(jmd_party_node *p, const jmd_engagement *e, double t, jmd_par
         q->icpt_alt = e->alt;
         q->asset = slot->asset;
         q->value = 1.0;
-        if ((rc = release_to_all(p, &m)) != 0) return rc;
+        canonical(&pr->canon, &m);
+        if (p->sign && p->sign(p->actx, &pr->canon, pr->sigs[p->party]) == 0)
+            pr->signed_mask |= 1u << (unsigned)p->party;
+        if (jmd_decision_poll(&pr->d, t) == JMD_DECISION_PENDING &&
+            (rc = release_to_all(p, &m)) != 0)
+            return rc;
     }
     return conclude(p, pr, t, orders, cap, n);
 }

@@ -9,7 +9,8 @@
  * block, which is handed to jmd_catalogue_parse as the scenario text with
  * everything outside the block blanked, so its messages keep their lines
  * and columns), parties and their assets (and their decision latency),
- * governance (every model's knobs, whatever `model` says), links,
+ * governance (every model's knobs, whatever `model` says), links (with
+ * their outage windows),
  * release policies, sensors, sites, threats (salvos expanded), strategic
  * forces (`strategic:`, for jmd assure). References
  * are resolved as they are read, so a scenario refers only to names
@@ -858,10 +859,59 @@ static int read_pair(walk *w, const ynode *e, const char *path, const ynode *vfr
     return 0;
 }
 
-enum { L_FROM, L_TO, L_LATENCY, L_LOSS, L_BOTH, L_NKEYS };
-static const keyspec link_keys[L_NKEYS] = {
-    {"from", 1}, {"to", 1}, {"latency_s", 0}, {"loss", 0}, {"both_ways", 0}};
+enum { L_FROM, L_TO, L_LATENCY, L_LOSS, L_BOTH, L_OUTAGES, L_NKEYS };
+static const keyspec link_keys[L_NKEYS] = {{"from", 1},      {"to", 1},
+                                           {"latency_s", 0}, {"loss", 0},
+                                           {"both_ways", 0}, {"outages", 0}};
 static const keyspec link_default_keys[2] = {{"latency_s", 0}, {"loss", 0}};
+
+enum { O_START, O_DURATION, O_NKEYS };
+static const keyspec outage_keys[O_NKEYS] = {{"start_s", 1}, {"duration_s", 1}};
+
+/* A link's `outages:` (path: "links[i]"): at most JMD_LINK_OUTAGES_MAX
+ * windows, each starting at or after the end of the one before (the bus
+ * and jmd_link_down rely on that order). v NULL or null: none. */
+static int read_outages(walk *w, const ynode *v, const char *path, jmd_link *l)
+{
+    char p[96], q[128];
+    size_t cnt, i = 0;
+    int rc;
+    join(p, sizeof p, path, "outages");
+    l->noutages = 0;
+    if ((rc = get_seq(w, v, p, "a sequence of outages ({start_s, duration_s} mappings)",
+                      JMD_LINK_OUTAGES_MAX, &cnt)) ||
+        cnt == 0)
+        return rc;
+    for (const ynode *e = v->first; e; e = e->next, i++) {
+        const ynode *ov[O_NKEYS];
+        jmd_outage o = {0, 0};
+        idx(q, sizeof q, p, i);
+        if ((rc = check_keys(w, e, q, "a mapping (an outage: start_s, duration_s)", outage_keys,
+                             O_NKEYS, ov)) ||
+            (rc = get_number(w, ov[O_START], q, "start_s", R_LATENCY, &o.start)) ||
+            (rc = get_number(w, ov[O_DURATION], q, "duration_s", R_LATENCY_POS, &o.duration)))
+            return rc;
+        if (i > 0) {
+            const jmd_outage *b = &l->outages[i - 1];
+            double end = b->start + b->duration;
+            char r[192];
+            join(r, sizeof r, q, "start_s");
+            if (o.start < b->start)
+                return jmd__yaml_fail(&w->c, ov[O_START], r,
+                                      "expected outages sorted by start_s, found %.10g after "
+                                      "outages[%zu] at %.10g",
+                                      o.start, i - 1, b->start);
+            if (o.start < end)
+                return jmd__yaml_fail(&w->c, ov[O_START], r,
+                                      "expected a start at or after %.10g (outages[%zu] is "
+                                      "[%.10g, %.10g) s; windows may not overlap), found %.10g",
+                                      end, i - 1, b->start, end, o.start);
+        }
+        l->outages[i] = o;
+        l->noutages = (int)i + 1;
+    }
+    return 0;
+}
 
 /* `link_default` then `links`: every pair gets the default, listed pairs
  * their own values (keys an entry leaves out come from the default). */
@@ -869,10 +919,18 @@ static int read_links(walk *w, const ynode *deflt, const ynode *list)
 {
     jmd_scenario *s = w->s;
     size_t n = s->nparties, cnt;
-    jmd_link d = {0.5, 0};
+    jmd_link d = {.latency = 0.5, .loss = 0};
     int rc;
     if (deflt && !jmd__yaml_is_null(deflt)) {
         const ynode *v[2];
+        /* Outages are per pair: one shared by every link would be a
+         * blackout, which a list of per-pair entries says explicitly. */
+        if (deflt->type == JMD__YAML_MAP)
+            for (const ynode *k = deflt->first; k; k = k->next ? k->next->next : NULL)
+                if (k->type == JMD__YAML_SCALAR && jmd__yaml_is(k, "outages"))
+                    return jmd__yaml_fail(&w->c, k, "link_default",
+                                          "unknown key \"outages\" (outages are per pair of "
+                                          "parties: give them in a `links` entry)");
         if ((rc = check_keys(w, deflt, "link_default", "a mapping (the default link)",
                              link_default_keys, 2, v)) ||
             (rc = get_number(w, v[0], "link_default", "latency_s", R_LATENCY, &d.latency)) ||
@@ -898,7 +956,8 @@ static int read_links(walk *w, const ynode *deflt, const ynode *list)
             (rc = read_pair(w, e, path, v[L_FROM], v[L_TO], v[L_BOTH], at, "link", &from, &to,
                             &both)) ||
             (rc = get_number(w, v[L_LATENCY], path, "latency_s", R_LATENCY, &l.latency)) ||
-            (rc = get_number(w, v[L_LOSS], path, "loss", R_LOSS, &l.loss)))
+            (rc = get_number(w, v[L_LOSS], path, "loss", R_LOSS, &l.loss)) ||
+            (rc = read_outages(w, v[L_OUTAGES], path, &l)))
             break;
         s->links[(size_t)from * n + (size_t)to] = l;
         if (both) s->links[(size_t)to * n + (size_t)from] = l;

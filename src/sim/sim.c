@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "jmd/exchange.h"
+#include "jmd/federate.h"
 #include "jmd/geo.h"
 #include "jmd/rng.h"
 #include "jmd/sim.h"
@@ -67,7 +68,14 @@ typedef struct {
     jmd_trajectory *tr;
     double *t_impact;
     int *alive;
-    jmd_party_node **nodes;
+    jmd_sim_port *port;               /* the nodes, in process or federated */
+    jmd_frame_done *rep;             /* [nparties] the nodes' reports of the current step */
+    jmd_fed_update *upd;             /* in-flight target updates, by (party, shot) */
+    int *upd_party;
+    size_t nupd, capupd;
+    long *warn_key;                  /* (sender * 2^32 + track id) of warnings sent ... */
+    int *warn_truth;                 /* ... and the truth their track followed at sending */
+    size_t nwarn, capwarn;
     jmd_rng *radar_rng;              /* [nradars * nthreats]: detection and noise draws per pair */
     jmd_rng *clutter_rng;            /* [nradars]: false alarms */
     jmd_rng *irsat_rng, *kill_rng;   /* kill_rng: [nthreats], one draw per round at the threat */
@@ -80,9 +88,6 @@ typedef struct {
     size_t nassess, capassess;
     report *reports;
     size_t nreports;
-    char *announced;                 /* [nparties * max track id seen] grown on demand */
-    long *announced_ids;
-    size_t nannounced, capannounced;
     char *detected;                  /* [nparties * nthreats] first detection logged */
     jmd_measurement *scan;
     size_t capscan;
@@ -213,16 +218,12 @@ static int truth_of_meas(const world *w, long meas_id)
     return w->meas_truth[meas_id];
 }
 
-/* The truth threat a track follows, from its last measurement. */
-static int truth_of_track(const world *w, int party, long track_id)
+/* The truth a partner warning's track followed when it was sent. */
+static int truth_of_warning(const world *w, int sender, long track_id)
 {
-    const jmd_tracker *tk = jmd_party_tracker(w->nodes[party]);
-    size_t n = jmd_tracker_count(tk);
-    for (size_t i = 0; i < n; i++) {
-        jmd_track_info ti;
-        if (jmd_tracker_track(tk, i, &ti) == 0 && ti.id == track_id)
-            return truth_of_meas(w, ti.last_meas_id);
-    }
+    long key = (long)sender * 4294967296L + (track_id & 0xffffffffL);
+    for (size_t i = w->nwarn; i-- > 0;)
+        if (w->warn_key[i] == key) return w->warn_truth[i];
     return -1;
 }
 
@@ -240,7 +241,15 @@ static int resolve_intercept(world *w, shot *s)
     /* The kill vehicle homes on the node's latest estimate of its target
      * (in-flight target update); the true threat nearest to that point
      * within the divert basket is the one it can hit. */
-    int rc = jmd_party_track_position(w->nodes[s->party], s->track_id, s->t_intercept, aim);
+    int rc = JMD_ENOTFOUND;
+    for (size_t i = 0; i < w->nupd; i++)
+        if (w->upd_party[i] == s->party && w->upd[i].shot_id == s->shot_id) {
+            if (w->upd[i].found) {
+                memcpy(aim, w->upd[i].r, sizeof aim);
+                rc = 0;
+            }
+            break;
+        }
     if (rc != 0) {
         /* The node no longer holds the track (out of its radars' cover):
          * the round flies to the planned intercept point on the prediction
@@ -439,8 +448,8 @@ static int do_radars(world *w, double t)
             }
         }
         w->res->measurements += (long)n;
-        int rc = jmd_party_scan(w->nodes[rd->owner], (int)k, t, w->scan, n);
-        if (rc != 0 && rc != JMD_EINVAL) return rc;
+        int rc = w->port->ops->scan(w->port, rd->owner, (int)k, t, w->scan, n);
+        if (rc != 0) return rc;
         if (w->model == JMD_GOV_JOINT) {
             /* One picture from every party's radars: each scan goes to every
              * node (a replicated data fusion centre); the traffic is counted
@@ -448,8 +457,8 @@ static int do_radars(world *w, double t)
             size_t np = sc->nparties;
             for (size_t q = 0; q < np; q++) {
                 if ((int)q == rd->owner) continue;
-                rc = jmd_party_scan(w->nodes[q], (int)k, t, w->scan, n);
-                if (rc != 0 && rc != JMD_EINVAL) return rc;
+                rc = w->port->ops->scan(w->port, (int)q, (int)k, t, w->scan, n);
+                if (rc != 0) return rc;
                 w->res->msgs[(size_t)rd->owner * np + q] += (long)n;
                 w->res->bytes[(size_t)rd->owner * np + q] += (long)(n * w->meas_msg_bytes);
             }
@@ -458,65 +467,53 @@ static int do_radars(world *w, double t)
     return 0;
 }
 
-static int announce_tracks(world *w, double t)
+/* The nodes' step at t, then what the world learns from their reports, in
+ * the order of the events: newly confirmed tracks (every party), launch
+ * orders (every party), partner warnings delivered, target updates. */
+static int node_steps(world *w, int64_t step, double t, double t_next)
 {
     const jmd_scenario *sc = w->sc;
-    for (size_t p = 0; p < sc->nparties; p++) {
-        const jmd_tracker *tk = jmd_party_tracker(w->nodes[p]);
-        size_t n = jmd_tracker_count(tk);
-        for (size_t i = 0; i < n; i++) {
-            jmd_track_info ti;
-            if (jmd_tracker_track(tk, i, &ti) != 0 || ti.status != JMD_TRACK_CONFIRMED) continue;
-            int seen = 0;
-            for (size_t k = 0; k < w->nannounced && !seen; k++)
-                seen = w->announced_ids[k] == ti.id * 1024 + (long)p;
-            if (seen) continue;
-            int rc = grow((void **)&w->announced_ids, &w->capannounced, w->nannounced + 1,
-                          sizeof(long));
-            if (rc) return rc;
-            w->announced_ids[w->nannounced++] = ti.id * 1024 + (long)p;
-            int th = truth_of_meas(w, ti.last_meas_id);
+    size_t np = sc->nparties;
+    int rc = w->port->ops->step(w->port, step, t, t_next, w->rep);
+    if (rc != 0) return rc;
+    for (size_t p = 0; p < np; p++) {
+        const jmd_frame_done *r = &w->rep[p];
+        for (size_t i = 0; i < r->nconfirmed; i++) {
+            int th = truth_of_meas(w, r->confirmed[i].last_meas_id);
             ev_begin(w, t, "track_confirmed");
             ev_str(w, "party", sc->parties[p].name);
-            ev_num(w, "track_id", "%.0f", (double)ti.id);
+            ev_num(w, "track_id", "%.0f", (double)r->confirmed[i].track_id);
             ev_str(w, "threat", th >= 0 ? sc->threats[th].name : "false-alarm");
             ev_end(w);
             if (th >= 0 && isnan(w->res->threats[th].t_track)) w->res->threats[th].t_track = t;
         }
     }
-    return 0;
-}
-
-static int party_steps(world *w, double t)
-{
-    const jmd_scenario *sc = w->sc;
-    jmd_party_order orders[64];
-    for (size_t p = 0; p < sc->nparties; p++) {
-        size_t n = 0;
-        int rc = jmd_party_step(w->nodes[p], t, orders, 64, &n);
-        if (rc != 0) return rc;
-        for (size_t i = 0; i < n; i++) {
-            const jmd_engagement *e = &orders[i].e;
+    for (size_t p = 0; p < np; p++) {
+        const jmd_frame_done *r = &w->rep[p];
+        for (size_t i = 0; i < r->norders; i++) {
+            const jmd_party_order *o = &r->orders[i].o;
+            const jmd_engagement *e = &o->e;
+            if (e->site < 0 || (size_t)e->site >= sc->nsites) return JMD_EINVAL;
             if ((rc = grow((void **)&w->shots, &w->capshots, w->nshots + 1, sizeof *w->shots)))
                 return rc;
-            int th = truth_of_track(w, (int)p, e->track_id);
-            w->shots[w->nshots++] = (shot){e->t_launch,           e->t_intercept,
-                                           e->site,               (int)p,
-                                           orders[i].shot_id,     th,
-                                           e->track_id,           0,
-                                           orders[i].foreign_data, orders[i].consent,
-                                           e->lat,                e->lon,
+            int th = truth_of_meas(w, r->orders[i].last_meas_id);
+            w->shots[w->nshots++] = (shot){e->t_launch,      e->t_intercept,
+                                           e->site,          (int)p,
+                                           o->shot_id,       th,
+                                           e->track_id,      0,
+                                           o->foreign_data,  o->consent,
+                                           e->lat,           e->lon,
                                            e->alt};
             w->res->site_fired[e->site]++;
             w->res->fired++;
             if (th >= 0) {
-                jmd_sim_threat *r = &w->res->threats[th];
-                r->rounds++;
-                if (isnan(r->t_engage) || e->t_launch < r->t_engage) {
-                    r->t_engage = e->t_launch;
-                    r->engage_site = e->site;
+                jmd_sim_threat *tr = &w->res->threats[th];
+                tr->rounds++;
+                if (isnan(tr->t_engage) || e->t_launch < tr->t_engage) {
+                    tr->t_engage = e->t_launch;
+                    tr->engage_site = e->site;
                 }
-                if (isnan(r->t_decision)) r->t_decision = t;
+                if (isnan(tr->t_decision)) tr->t_decision = t;
             }
             ev_begin(w, t, "interceptor_order");
             ev_str(w, "party", sc->parties[p].name);
@@ -530,86 +527,181 @@ static int party_steps(world *w, double t)
             ev_end(w);
         }
     }
+    for (size_t p = 0; p < np; p++) {
+        const jmd_frame_done *r = &w->rep[p];
+        /* The timeline's "warning received": the first partner warning
+         * about a threat (named by the sender's track) reaching any party. */
+        for (size_t i = 0; i < r->nwarn_recv; i++) {
+            const jmd_fed_warn_recv *x = &r->warn_recv[i];
+            int th = truth_of_warning(w, x->sender, x->track_id);
+            if (th >= 0 && isnan(w->res->threats[th].t_warning))
+                w->res->threats[th].t_warning = x->t_deliver;
+        }
+    }
+    for (size_t p = 0; p < np; p++) {
+        const jmd_frame_done *r = &w->rep[p];
+        for (size_t i = 0; i < r->nwarn_sent; i++) {
+            if ((rc = grow((void **)&w->warn_key, &w->capwarn, w->nwarn + 1, sizeof(long))))
+                return rc;
+            size_t cap = w->capwarn;
+            int *tt = realloc(w->warn_truth, cap * sizeof *tt);
+            if (!tt) return JMD_ENOMEM;
+            w->warn_truth = tt;
+            w->warn_key[w->nwarn] =
+                (long)p * 4294967296L + (r->warn_sent[i].track_id & 0xffffffffL);
+            w->warn_truth[w->nwarn++] = truth_of_meas(w, r->warn_sent[i].last_meas_id);
+        }
+        for (size_t i = 0; i < r->nupdates; i++) {
+            if ((rc = grow((void **)&w->upd, &w->capupd, w->nupd + 1, sizeof *w->upd)))
+                return rc;
+            int *up = realloc(w->upd_party, w->capupd * sizeof *up);
+            if (!up) return JMD_ENOMEM;
+            w->upd_party = up;
+            w->upd[w->nupd] = r->updates[i];
+            w->upd_party[w->nupd++] = (int)p;
+        }
+        jmd_fed_done_free(&w->rep[p]);
+    }
     return 0;
 }
 
+/* Messages and bytes per pair, and each node's part in the decisions. */
+static int account_exchange(world *w)
+{
+    size_t np = w->sc->nparties;
+    jmd_frame_final *fin = calloc(np ? np : 1, sizeof *fin);
+    if (!fin) return JMD_ENOMEM;
+    int rc = w->port->ops->finish(w->port, fin);
+    if (rc != 0) {
+        free(fin);
+        return rc;
+    }
+    for (size_t a = 0; a < np; a++) {
+        for (size_t b = 0; b < np && b < JMD_MSG_MAX_PARTIES; b++) {
+            if (a == b) continue;
+            w->res->msgs[a * np + b] += (long)fin[a].msgs[b];
+            w->res->bytes[a * np + b] += (long)fin[a].bytes[b];
+        }
+        for (int k = 1; k <= JMD_MSG_KIND_MAX; k++)
+            w->res->msgs_by_kind[k] += (long)fin[a].by_kind[k];
+        jmd_sim_party *ps = &w->res->party[a];
+        ps->proposals = fin[a].stats.proposals;
+        ps->approvals = fin[a].stats.approvals;
+        ps->vetoes = fin[a].stats.vetoes;
+        ps->timeouts = fin[a].stats.timeouts;
+    }
+    free(fin);
+    return 0;
+}
+
+/* ---- the in-process port: every node's driver, one bus -------------- */
+
 typedef struct {
-    world *w;
-    int party;
+    jmd_sim_port base;
+    const jmd_scenario *sc;
+    jmd_node_driver **drv;
+    jmd_bus *bus;
+} local_port;
+
+static int lp_assess(jmd_sim_port *pp, int party, int shot_id, int killed)
+{
+    local_port *lp = (local_port *)pp;
+    return jmd_node_driver_assess(lp->drv[party], shot_id, killed);
+}
+
+static int lp_cue(jmd_sim_port *pp, int party, const jmd_launch_report *r)
+{
+    local_port *lp = (local_port *)pp;
+    return jmd_node_driver_cue(lp->drv[party], r);
+}
+
+typedef struct {
+    jmd_node_driver *d;
     int rc;
 } deliver_ctx;
 
 static void on_message(void *ctx, const jmd_msg *m, double t_deliver)
 {
-    deliver_ctx *d = ctx;
-    /* The timeline's "warning received": the first partner warning about
-     * a threat (identified by the sender's track) reaching any party. */
-    if (m->kind == JMD_MSG_LAUNCH_WARNING && m->u.warning.track_id != JMD_MSG_NO_ID) {
-        int th = truth_of_track(d->w, m->sender, (long)m->u.warning.track_id);
-        if (th >= 0 && isnan(d->w->res->threats[th].t_warning))
-            d->w->res->threats[th].t_warning = t_deliver;
-    }
-    int rc = jmd_party_receive(d->w->nodes[d->party], m, t_deliver);
-    if (rc != 0 && d->rc == 0) d->rc = rc;
+    deliver_ctx *c = ctx;
+    int rc = jmd_node_driver_receive(c->d, m, t_deliver);
+    if (rc != 0 && c->rc == 0) c->rc = rc;
 }
 
 /* Messages due by t, to every node in party order. */
-static int deliver(world *w, double t)
+static int lp_deliver(jmd_sim_port *pp, double t)
 {
-    if (!w->bus) return 0;
-    for (size_t p = 0; p < w->sc->nparties; p++) {
-        deliver_ctx d = {w, (int)p, 0};
-        int rc = jmd_bus_poll(w->bus, (int)p, t, 0, on_message, &d, NULL);
+    local_port *lp = (local_port *)pp;
+    if (!lp->bus) return 0;
+    for (size_t p = 0; p < lp->sc->nparties; p++) {
+        deliver_ctx c = {lp->drv[p], 0};
+        int rc = jmd_bus_poll(lp->bus, (int)p, t, 0, on_message, &c, NULL);
         if (rc != 0) return rc;
-        if (d.rc != 0 && d.rc != JMD_EINVAL) return d.rc;
+        if (c.rc != 0) return c.rc;
     }
     return 0;
 }
 
-/* What each node wants sent, onto the bus. */
-static int flush(world *w, double t)
+static int lp_scan(jmd_sim_port *pp, int party, int radar, double t, const jmd_measurement *m,
+                   size_t n)
 {
-    if (!w->bus) return 0;
-    for (size_t p = 0; p < w->sc->nparties; p++) {
+    local_port *lp = (local_port *)pp;
+    return jmd_node_driver_scan(lp->drv[party], radar, t, m, n);
+}
+
+/* Every node's step, then what each wants sent onto the bus. */
+static int lp_step(jmd_sim_port *pp, int64_t step, double t, double t_next, jmd_frame_done *rep)
+{
+    local_port *lp = (local_port *)pp;
+    size_t np = lp->sc->nparties;
+    for (size_t p = 0; p < np; p++) {
+        int rc = jmd_node_driver_step(lp->drv[p], step, t, t_next, &rep[p]);
+        if (rc != 0) return rc;
+    }
+    for (size_t p = 0; p < np && lp->bus; p++) {
         const jmd_party_out *out;
         size_t n;
-        jmd_party_outbox(w->nodes[p], &out, &n);
+        jmd_node_driver_outbox(lp->drv[p], &out, &n);
         for (size_t i = 0; i < n; i++) {
             jmd_msg m = out[i].m;
             m.sender = (int)p;
             m.t = t;
-            int rc = jmd_bus_send(w->bus, (int)p, out[i].to, &m, t, out[i].delay, NULL);
+            int rc = jmd_bus_send(lp->bus, (int)p, out[i].to, &m, t, out[i].delay, NULL);
             if (rc == JMD_ENOMEM) return rc;
         }
     }
     return 0;
 }
 
-/* Messages and bytes per pair, and each node's part in the decisions. */
-static void account_exchange(world *w)
+static int lp_finish(jmd_sim_port *pp, jmd_frame_final *fin)
 {
-    size_t np = w->sc->nparties;
-    for (size_t a = 0; a < np && w->bus; a++)
-        for (size_t b = 0; b < np; b++) {
+    local_port *lp = (local_port *)pp;
+    size_t np = lp->sc->nparties;
+    for (size_t a = 0; a < np; a++) {
+        fin[a].party = (int)a;
+        jmd_party_stats_get(jmd_node_driver_party(lp->drv[a]), &fin[a].stats);
+        for (size_t b = 0; b < np && b < JMD_MSG_MAX_PARTIES && lp->bus; b++) {
             jmd_bus_counts c;
-            if (a == b || jmd_bus_stats(w->bus, (int)a, (int)b, JMD_BUS_ANY, &c) != 0) continue;
-            w->res->msgs[a * np + b] += (long)c.sent;
-            w->res->bytes[a * np + b] += (long)c.bytes_sent;
+            if (a == b || jmd_bus_stats(lp->bus, (int)a, (int)b, JMD_BUS_ANY, &c) != 0) continue;
+            fin[a].msgs[b] = c.sent;
+            fin[a].bytes[b] = c.bytes_sent;
         }
-    for (int k = 1; k <= JMD_MSG_KIND_MAX && w->bus; k++) {
-        jmd_bus_counts c;
-        if (jmd_bus_stats(w->bus, JMD_BUS_ANY, JMD_BUS_ANY, k, &c) == 0)
-            w->res->msgs_by_kind[k] = (long)c.sent;
+        for (int k = 1; k <= JMD_MSG_KIND_MAX && lp->bus; k++) {
+            jmd_bus_counts c;
+            if (jmd_bus_stats(lp->bus, (int)a, JMD_BUS_ANY, k, &c) == 0) fin[a].by_kind[k] = c.sent;
+        }
     }
-    for (size_t p = 0; p < np; p++) {
-        jmd_party_stats st;
-        jmd_party_stats_get(w->nodes[p], &st);
-        jmd_sim_party *ps = &w->res->party[p];
-        ps->proposals = st.proposals;
-        ps->approvals = st.approvals;
-        ps->vetoes = st.vetoes;
-        ps->timeouts = st.timeouts;
-    }
+    return 0;
+}
+
+static const jmd_sim_port_ops local_ops = {lp_assess, lp_cue, lp_deliver, lp_scan, lp_step,
+                                           lp_finish};
+
+static void local_port_free(local_port *lp)
+{
+    if (lp->drv)
+        for (size_t p = 0; p < lp->sc->nparties; p++) jmd_node_driver_free(lp->drv[p]);
+    free(lp->drv);
+    jmd_bus_destroy(lp->bus);
 }
 
 /* Which parties each threat threatened (its aim point within the lethal
@@ -664,15 +756,18 @@ static void world_free(world *w)
 {
     if (w->tr)
         for (size_t i = 0; i < w->sc->nthreats; i++) jmd_trajectory_free(&w->tr[i]);
-    if (w->nodes)
-        for (size_t p = 0; p < w->sc->nparties; p++) jmd_party_free(w->nodes[p]);
-    jmd_bus_destroy(w->bus);
+    if (w->rep)
+        for (size_t p = 0; p < w->sc->nparties; p++) jmd_fed_done_free(&w->rep[p]);
+    free(w->rep);
+    free(w->upd);
+    free(w->upd_party);
+    free(w->warn_key);
+    free(w->warn_truth);
     free(w->kill_foreign);
     free(w->kill_consent);
     free(w->tr);
     free(w->t_impact);
     free(w->alive);
-    free(w->nodes);
     free(w->radar_rng);
     free(w->clutter_rng);
     free(w->irsat_rng);
@@ -682,18 +777,23 @@ static void world_free(world *w)
     free(w->shots);
     free(w->assess);
     free(w->reports);
-    free(w->announced_ids);
     free(w->detected);
     free(w->scan);
+}
+
+/* The model a run uses: the options' or the scenario's own; -1 if unknown. */
+static int run_model(const jmd_scenario *sc, const jmd_sim_opts *opts)
+{
+    int m = opts->model >= 0 ? opts->model : (int)sc->gov.model;
+    return m >= 0 && m < JMD_GOV_NMODELS ? m : -1;
 }
 
 int jmd_sim_run(const jmd_scenario *sc, uint64_t seed, const jmd_sim_opts *opts,
                 jmd_sim_result **out, char *err, size_t errlen)
 {
     jmd_sim_opts defaults;
-    world w;
+    local_port lp;
     int rc = JMD_ENOMEM;
-    char key[JMD_NAME_MAX + 16];
 
     if (!sc || !out || !err || errlen == 0) return JMD_EINVAL;
     *out = NULL;
@@ -702,8 +802,52 @@ int jmd_sim_run(const jmd_scenario *sc, uint64_t seed, const jmd_sim_opts *opts,
         jmd_sim_opts_default(&defaults);
         opts = &defaults;
     }
+    memset(&lp, 0, sizeof lp);
+    lp.base.ops = &local_ops;
+    lp.sc = sc;
+    int model = run_model(sc, opts);
+    if (model < 0) {
+        snprintf(err, errlen, "unknown governance model %d",
+                 opts->model >= 0 ? opts->model : (int)sc->gov.model);
+        return JMD_EINVAL;
+    }
+    size_t np = sc->nparties;
+    if (!(lp.drv = calloc(np ? np : 1, sizeof *lp.drv))) goto done;
+    if (np > 0 && (rc = jmd_bus_inproc_create((int)np, sc->links, seed, &lp.bus)) != 0) {
+        snprintf(err, errlen, "message bus cannot start: %s", jmd_strerror(rc));
+        goto done;
+    }
+    for (size_t p = 0; p < np; p++)
+        if ((rc = jmd_node_driver_create(sc, (int)p, (jmd_gov_model)model, seed, &opts->party,
+                                         &lp.drv[p])) != 0) {
+            snprintf(err, errlen, "party \"%s\": node cannot start: %s", sc->parties[p].name,
+                     jmd_strerror(rc));
+            goto done;
+        }
+    rc = jmd_sim_run_port(sc, seed, opts, &lp.base, out, err, errlen);
+done:
+    local_port_free(&lp);
+    return rc;
+}
+
+int jmd_sim_run_port(const jmd_scenario *sc, uint64_t seed, const jmd_sim_opts *opts,
+                     jmd_sim_port *port, jmd_sim_result **out, char *err, size_t errlen)
+{
+    jmd_sim_opts defaults;
+    world w;
+    int rc = JMD_ENOMEM;
+    char key[JMD_NAME_MAX + 16];
+
+    if (!sc || !out || !err || errlen == 0 || !port || !port->ops) return JMD_EINVAL;
+    *out = NULL;
+    err[0] = '\0';
+    if (!opts) {
+        jmd_sim_opts_default(&defaults);
+        opts = &defaults;
+    }
     memset(&w, 0, sizeof w);
     w.sc = sc;
+    w.port = port;
     w.o = opts;
     w.ev = opts->events;
     size_t nt = sc->nthreats, np = sc->nparties;
@@ -722,7 +866,7 @@ int jmd_sim_run(const jmd_scenario *sc, uint64_t seed, const jmd_sim_opts *opts,
         !(w.tr = calloc(nt ? nt : 1, sizeof *w.tr)) ||
         !(w.t_impact = calloc(nt ? nt : 1, sizeof(double))) ||
         !(w.alive = calloc(nt ? nt : 1, sizeof(int))) ||
-        !(w.nodes = calloc(np ? np : 1, sizeof *w.nodes)) ||
+        !(w.rep = calloc(np ? np : 1, sizeof *w.rep)) ||
         !(w.radar_rng = calloc(sc->nradars * nt > 0 ? sc->nradars * nt : 1, sizeof(jmd_rng))) ||
         !(w.clutter_rng = calloc(sc->nradars ? sc->nradars : 1, sizeof(jmd_rng))) ||
         !(w.irsat_rng = calloc(sc->nirsats ? sc->nirsats : 1, sizeof(jmd_rng))) ||
@@ -732,17 +876,13 @@ int jmd_sim_run(const jmd_scenario *sc, uint64_t seed, const jmd_sim_opts *opts,
         !(w.kill_foreign = calloc(nt ? nt : 1, sizeof(int))) ||
         !(w.kill_consent = calloc(nt ? nt : 1, sizeof(int))))
         goto fail;
-    w.model = opts->model >= 0 ? (jmd_gov_model)opts->model : sc->gov.model;
-    if ((int)w.model < 0 || (int)w.model >= JMD_GOV_NMODELS) {
+    if (run_model(sc, opts) < 0) {
         rc = JMD_EINVAL;
-        snprintf(err, errlen, "unknown governance model %d", (int)w.model);
+        snprintf(err, errlen, "unknown governance model %d", opts->model);
         goto fail;
     }
+    w.model = (jmd_gov_model)run_model(sc, opts);
     res->model = w.model;
-    if (np > 0 && (rc = jmd_bus_inproc_create((int)np, sc->links, seed, &w.bus)) != 0) {
-        snprintf(err, errlen, "message bus cannot start: %s", jmd_strerror(rc));
-        goto fail;
-    }
     {
         jmd_msg mm;
         memset(&mm, 0, sizeof mm);
@@ -765,12 +905,6 @@ int jmd_sim_run(const jmd_scenario *sc, uint64_t seed, const jmd_sim_opts *opts,
         snprintf(key, sizeof key, "kill:%s", sc->threats[i].name);
         jmd_rng_init(&w.kill_rng[i], seed, key, 0);
     }
-    for (size_t p = 0; p < np; p++)
-        if ((rc = jmd_party_create(sc, (int)p, w.model, seed, &opts->party, &w.nodes[p])) != 0) {
-            snprintf(err, errlen, "party \"%s\": node cannot start: %s", sc->parties[p].name,
-                     jmd_strerror(rc));
-            goto fail;
-        }
     if ((rc = fly_threats(&w, err, errlen)) != 0) goto fail;
 
     /* Every satellite's reports, computed up front from the truth (a
@@ -809,15 +943,15 @@ int jmd_sim_run(const jmd_scenario *sc, uint64_t seed, const jmd_sim_opts *opts,
             assessment *a = &w.assess[i];
             if (a->done || a->t > t) continue;
             a->done = 1;
-            jmd_party_outcome(w.nodes[a->party], a->shot_id, a->killed);
+            if ((rc = port->ops->assess(port, a->party, a->shot_id, a->killed)) != 0) goto fail;
         }
         for (size_t i = 0; i < w.nreports; i++) {
             report *r = &w.reports[i];
             if (r->done || r->r.t > t) continue;
             r->done = 1;
-            if ((rc = jmd_party_cue(w.nodes[r->party], &r->r)) != 0) goto fail;
+            if ((rc = port->ops->cue(port, r->party, &r->r)) != 0) goto fail;
             for (size_t q = 0; w.model == JMD_GOV_JOINT && q < np; q++)
-                if ((int)q != r->party && (rc = jmd_party_cue(w.nodes[q], &r->r)) != 0)
+                if ((int)q != r->party && (rc = port->ops->cue(port, (int)q, &r->r)) != 0)
                     goto fail;
             jmd_sim_threat *tr = &res->threats[r->r.truth];
             if (isnan(tr->t_warning)) tr->t_warning = t;
@@ -830,11 +964,9 @@ int jmd_sim_run(const jmd_scenario *sc, uint64_t seed, const jmd_sim_opts *opts,
             ev_num(&w, "azimuth_deg", "%.2f", r->r.azimuth / DEG);
             ev_end(&w);
         }
-        if ((rc = deliver(&w, t)) != 0) goto fail;
+        if ((rc = port->ops->deliver(port, t)) != 0) goto fail;
         if ((rc = do_radars(&w, t)) != 0) goto fail;
-        if ((rc = announce_tracks(&w, t)) != 0) goto fail;
-        if ((rc = party_steps(&w, t)) != 0) goto fail;
-        if ((rc = flush(&w, t)) != 0) goto fail;
+        if ((rc = node_steps(&w, s, t, (double)(s + 1) * sc->step)) != 0) goto fail;
         if (w.io_error) {
             rc = JMD_EIO;
             snprintf(err, errlen, "writing events failed");
@@ -843,7 +975,7 @@ int jmd_sim_run(const jmd_scenario *sc, uint64_t seed, const jmd_sim_opts *opts,
         t_prev = t;
     }
     account_parties(&w);
-    account_exchange(&w);
+    if ((rc = account_exchange(&w)) != 0) goto fail;
     if (opts->keep_truth) {
         /* Hand the flights over to the result (the world frees NULL arrays). */
         res->truth = w.tr;

@@ -19,5 +19,5 @@ cc -std=c17 -Wall -Werror ${APP_CFLAGS:-} "$app" $(pkg-config --cflags --libs jm
 "$prefix/app"
 # The static library links too.
 cc -std=c17 -Wall -Werror ${APP_CFLAGS:-} "$app" $(pkg-config --cflags jmd) "$(dirname "$pc")/../libjmd.a" \
-   $(pkg-config --libs gsl proj libfyaml sqlite3 libsodium) -lpthread -lm -o "$prefix/app_static"
+   $(pkg-config --libs gsl proj libfyaml sqlite3 libsodium CycloneDDS) -lpthread -lm -o "$prefix/app_static"
 "$prefix/app_static"

@@ -1,0 +1,24 @@
+/*
+ * federate/federate__dds.h — private hooks of the DDS transport
+ * (src/federate/dds.c) for tests only: writing a raw IDL sample bypasses
+ * every check jmd_dds_write makes, so a test can hand-build the invalid
+ * input a faulty or hostile participant could send and assert that the
+ * receiver reports it (JMD_EPARSE) instead of crashing or dropping it.
+ */
+#ifndef JMD_FEDERATE__DDS_H
+#define JMD_FEDERATE__DDS_H
+
+#include "jmd/federate.h"
+
+/* Writes `sample` (a pointer to the generated struct of the topic: jmd_Track
+ * for a PEER frame of kind JMD_MSG_TRACK, jmd_Tick for a TICK, ...) as is
+ * to receiver `dest` (a party index, or JMD_FED_WORLD) on this
+ * participant's writer of that topic. msg_kind is used for PEER only.
+ * JMD_EINVAL when this participant has no such writer; JMD_EIO. */
+int jmd_dds__write_raw(jmd_dds *d, jmd_frame_kind fk, int msg_kind, int dest, const void *sample);
+
+/* The loopback-only Cyclone configuration every participant uses
+ * (docs/federation.md "Transport"); a static string. */
+const char *jmd_dds__config(void);
+
+#endif /* JMD_FEDERATE__DDS_H */

@@ -1,0 +1,966 @@
+/*
+ * log.c — a party's persistent, append-only log (jmd/ledger.h, "the
+ * persistent log"; docs/ledger.md, "The log"): one SQLite file, one row per
+ * entry, each entry's canonical serialisation hashed as an RFC 9162 leaf;
+ * the checkpoints this party signed, the peers' checkpoints it checked and
+ * cosigned, and the cosignatures it received of its own.
+ *
+ * Invariants: entries.idx is 0, 1, 2 ... without gaps; entries.leaf is
+ * jmd_merkle_leaf_hash(leaf_bytes(row)); the in-memory frontier holds the
+ * tree of exactly the rows written through this handle (committed or in
+ * the open transaction), so a root costs O(log n) and never a read. Rows
+ * are only ever inserted (no UPDATE of an entry, no DELETE); the one
+ * UPDATE fills a checkpoint's signature once. The file is WAL with
+ * synchronous=NORMAL: a crash loses at most the open transaction.
+ *
+ * Workload: one INSERT and one leaf hash per entry (every message a node
+ * sends or receives: hot, but cheap next to the signatures); roots per
+ * checkpoint; proofs read every stored leaf (warm, at checkpoints and in
+ * jmd verify). Every SQLite return code is checked; errors name the file.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "jmd/error.h"
+#include "jmd/ledger.h"
+#include "ledger/ledger__log.h"
+
+enum { Q_APPEND, Q_GET, Q_NQ };
+
+struct jmd_ledger_log {
+    sqlite3 *db;
+    char *path;
+    uint8_t pk[JMD_LEDGER_PK_SIZE];
+    char party[JMD_LEDGER_PARTY_MAX + 1];
+    sqlite3_stmt *q[Q_NQ];
+    jmd_merkle_frontier f;       /* the tree of every row written */
+    jmd_merkle_frontier f_begin; /* the tree at begin, restored on a failed commit */
+    int64_t last_step;           /* step of the last entry, for checkpoints */
+    int64_t last_step_begin;
+    int in_tx;
+    char msg[512];
+};
+
+const char *const jmd_ledger__log_schema =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);"
+    "CREATE TABLE peers(idx INTEGER PRIMARY KEY, name TEXT NOT NULL, pk BLOB NOT NULL);"
+    "CREATE TABLE entries(idx INTEGER PRIMARY KEY, dir INTEGER NOT NULL, peer INTEGER NOT "
+    "NULL, kind INTEGER NOT NULL, seq INTEGER NOT NULL, t REAL NOT NULL, step INTEGER NOT "
+    "NULL, data BLOB NOT NULL, reason TEXT, leaf BLOB NOT NULL);"
+    "CREATE TABLE checkpoints(size INTEGER PRIMARY KEY, root BLOB NOT NULL, step INTEGER NOT "
+    "NULL, msg BLOB);"
+    "CREATE TABLE cosigned(peer INTEGER NOT NULL, size INTEGER NOT NULL, root BLOB NOT NULL, "
+    "msg BLOB NOT NULL, PRIMARY KEY(peer, size));"
+    "CREATE TABLE cosignatures(cosigner INTEGER NOT NULL, size INTEGER NOT NULL, msg BLOB NOT "
+    "NULL, PRIMARY KEY(cosigner, size));";
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static int
+lfail(jmd_ledger_log *log, int rc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(log->msg, sizeof log->msg, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static int
+efail(int rc, char *err, size_t errlen, const char *fmt, ...)
+{
+    if (err && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return rc;
+}
+
+static int dbfail(jmd_ledger_log *log, const char *what)
+{
+    return lfail(log, JMD_EIO, "%s: %s: %s", log->path, what, sqlite3_errmsg(log->db));
+}
+
+/* ---- the leaf --------------------------------------------------------------- */
+
+static void put_le(uint8_t *p, uint64_t v, int n)
+{
+    for (int i = 0; i < n; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+int jmd_ledger__entry_check(const jmd_log_entry *e, char *why, size_t whylen)
+{
+    if (!e) return efail(JMD_EINVAL, why, whylen, "NULL entry");
+    if (e->dir < JMD_LOG_SENT || e->dir > JMD_LOG_NOTE)
+        return efail(JMD_EINVAL, why, whylen, "dir: expected 1 .. 5, found %d", e->dir);
+    if (!(e->peer == JMD_LOG_PEER_NONE || (e->peer >= 0 && e->peer < JMD_MSG_MAX_PARTIES) ||
+          e->peer == JMD_LOG_PEER_WORLD || e->peer == JMD_LOG_PEER_BROADCAST))
+        return efail(JMD_EINVAL, why, whylen,
+                     "peer: expected -1, a party index below %d, 254 or 255, found %d",
+                     JMD_MSG_MAX_PARTIES, e->peer);
+    if (e->kind < 0 || e->kind > 255)
+        return efail(JMD_EINVAL, why, whylen, "kind: expected 0 .. 255, found %d", e->kind);
+    if (!isfinite(e->t)) return efail(JMD_EINVAL, why, whylen, "t: expected a finite time");
+    if (e->len > JMD_LOG_DATA_MAX || (!e->data && e->len))
+        return efail(JMD_EINVAL, why, whylen, "data: expected at most %u bytes",
+                     JMD_LOG_DATA_MAX);
+    if (e->reason && strlen(e->reason) > JMD_LOG_REASON_MAX)
+        return efail(JMD_EINVAL, why, whylen, "reason: expected at most %u bytes",
+                     JMD_LOG_REASON_MAX);
+    if (e->dir == JMD_LOG_SENT || e->dir == JMD_LOG_RECEIVED) {
+        /* A message entry holds exactly the bytes that travelled; its
+         * columns must say the same as the message (verify relies on it). */
+        jmd_msg m;
+        char merr[200];
+        if (jmd_msg_decode(e->data, e->len, &m, merr, sizeof merr) != 0)
+            return efail(JMD_EINVAL, why, whylen, "data: not a message: %s", merr);
+        if ((int)m.kind != e->kind || m.seq != e->seq)
+            return efail(JMD_EINVAL, why, whylen,
+                         "kind %d seq %llu: expected the message's kind %d seq %llu", e->kind,
+                         (unsigned long long)e->seq, (int)m.kind, (unsigned long long)m.seq);
+    }
+    return 0;
+}
+
+/* The serialisation without the entry rules (verify hashes rows as they
+ * are stored, before judging them). */
+static int serialise(const jmd_log_entry *e, uint8_t *buf, size_t cap, size_t *n)
+{
+    size_t rlen = e->reason ? strlen(e->reason) : 0;
+    if (e->len > JMD_LOG_DATA_MAX || rlen > JMD_LOG_REASON_MAX || (!e->data && e->len))
+        return JMD_EINVAL;
+    size_t need = 1 + 1 + 4 + 1 + 8 + 8 + 8 + 4 + e->len + 4 + rlen;
+    *n = need;
+    if (cap < need) return JMD_ERANGE;
+    double t = e->t == 0.0 ? 0.0 : e->t; /* -0.0 is recorded as +0.0 */
+    uint64_t tb;
+    memcpy(&tb, &t, sizeof tb);
+    uint8_t *p = buf;
+    *p++ = JMD_LOG_LEAF_VERSION;
+    *p++ = (uint8_t)e->dir;
+    put_le(p, (uint32_t)(int32_t)e->peer, 4), p += 4;
+    *p++ = (uint8_t)e->kind;
+    put_le(p, e->seq, 8), p += 8;
+    put_le(p, tb, 8), p += 8;
+    put_le(p, (uint64_t)e->step, 8), p += 8;
+    put_le(p, e->len, 4), p += 4;
+    if (e->len) memcpy(p, e->data, e->len), p += e->len;
+    put_le(p, rlen, 4), p += 4;
+    if (rlen) memcpy(p, e->reason, rlen);
+    return 0;
+}
+
+int jmd_ledger_log_leaf_bytes(const jmd_log_entry *e, uint8_t *buf, size_t cap, size_t *n)
+{
+    if (!n || (!buf && cap)) return JMD_EINVAL;
+    int rc = jmd_ledger__entry_check(e, NULL, 0);
+    if (rc) return rc;
+    return serialise(e, buf, cap, n);
+}
+
+int jmd_ledger__leaf_hash_raw(const jmd_log_entry *e, jmd_merkle_hash *out)
+{
+    size_t n = 0;
+    int rc = serialise(e, NULL, 0, &n);
+    if (rc != JMD_ERANGE) return rc ? rc : JMD_EINVAL;
+    uint8_t *buf = malloc(n);
+    if (!buf) return JMD_ENOMEM;
+    rc = serialise(e, buf, n, &n);
+    if (rc == 0) rc = jmd_merkle_leaf_hash(buf, n, out);
+    free(buf);
+    return rc;
+}
+
+int jmd_ledger_log_leaf_hash(const jmd_log_entry *e, jmd_merkle_hash *out)
+{
+    if (!e || !out) return JMD_EINVAL;
+    int rc = jmd_ledger__entry_check(e, NULL, 0);
+    return rc ? rc : jmd_ledger__leaf_hash_raw(e, out);
+}
+
+/* ---- rows ------------------------------------------------------------------- */
+
+/* The entry of the current row of a statement selecting
+ * idx, dir, peer, kind, seq, t, step, data, reason, leaf (in that order);
+ * data and reason point into the statement (valid until it steps). */
+void jmd_ledger__row_entry(sqlite3_stmt *st, jmd_log_entry *e, jmd_merkle_hash *leaf,
+                           int *leaf_ok)
+{
+    e->index = (uint64_t)sqlite3_column_int64(st, 0);
+    e->dir = sqlite3_column_int(st, 1);
+    e->peer = sqlite3_column_int(st, 2);
+    e->kind = sqlite3_column_int(st, 3);
+    e->seq = (uint64_t)sqlite3_column_int64(st, 4);
+    e->t = sqlite3_column_double(st, 5);
+    e->step = sqlite3_column_int64(st, 6);
+    e->data = sqlite3_column_blob(st, 7);
+    e->len = (size_t)sqlite3_column_bytes(st, 7);
+    e->reason = (const char *)sqlite3_column_text(st, 8);
+    if (leaf) {
+        const void *b = sqlite3_column_blob(st, 9);
+        int n = sqlite3_column_bytes(st, 9);
+        *leaf_ok = b && n == JMD_MERKLE_HASH_SIZE;
+        if (*leaf_ok) memcpy(leaf->b, b, JMD_MERKLE_HASH_SIZE);
+    }
+}
+
+static int exec(jmd_ledger_log *log, const char *sql)
+{
+    return sqlite3_exec(log->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : dbfail(log, sql);
+}
+
+static int meta_put(jmd_ledger_log *log, const char *key, const void *v, int n)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = JMD_EIO;
+    if (sqlite3_prepare_v2(log->db, "INSERT INTO meta VALUES(?, ?)", -1, &st, NULL) !=
+        SQLITE_OK)
+        return dbfail(log, "prepare meta");
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, v, n, SQLITE_STATIC);
+    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : dbfail(log, "write meta");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Meta value of key into buf (cap bytes), its size to *n; JMD_EPARSE when
+ * the table or the key is missing. */
+int jmd_ledger__meta_get(sqlite3 *db, const char *key, void *buf, size_t cap, size_t *n)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = JMD_EPARSE;
+    if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) !=
+        SQLITE_OK)
+        return JMD_EPARSE;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const void *v = sqlite3_column_blob(st, 0);
+        size_t len = (size_t)sqlite3_column_bytes(st, 0);
+        if (len <= cap) {
+            if (len) memcpy(buf, v, len);
+            *n = len;
+            rc = 0;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Reads and checks meta: format "jmd-log", version, party, pk. Writes the
+ * stored party and pk (either may be NULL). JMD_EPARSE with a reason. */
+int jmd_ledger__meta_check(sqlite3 *db, char party[JMD_LEDGER_PARTY_MAX + 1],
+                           uint8_t pk[JMD_LEDGER_PK_SIZE], char *why, size_t whylen)
+{
+    char buf[128];
+    size_t n = 0;
+    if (jmd_ledger__meta_get(db, "format", buf, sizeof buf - 1, &n) != 0 || n != 7 ||
+        memcmp(buf, "jmd-log", 7) != 0)
+        return efail(JMD_EPARSE, why, whylen,
+                     "expected a jmd log, found no jmd-log meta table");
+    if (jmd_ledger__meta_get(db, "version", buf, sizeof buf - 1, &n) != 0)
+        return efail(JMD_EPARSE, why, whylen, "expected a format version, found none");
+    buf[n] = '\0';
+    if (strcmp(buf, "1") != 0)
+        return efail(JMD_EPARSE, why, whylen, "expected format version %d, found \"%s\"",
+                     JMD_LOG_FORMAT_VERSION, buf);
+    if (jmd_ledger__meta_get(db, "party", buf, JMD_LEDGER_PARTY_MAX, &n) != 0)
+        return efail(JMD_EPARSE, why, whylen, "expected a party name, found none");
+    buf[n] = '\0';
+    if (jmd_ledger_party_name_check(buf) != 0)
+        return efail(JMD_EPARSE, why, whylen, "expected a party name, found \"%s\"", buf);
+    if (party) memcpy(party, buf, n + 1);
+    uint8_t key[JMD_LEDGER_PK_SIZE];
+    if (jmd_ledger__meta_get(db, "public_key", key, sizeof key, &n) != 0 || n != sizeof key)
+        return efail(JMD_EPARSE, why, whylen, "expected a 32-byte public key, found none");
+    if (pk) memcpy(pk, key, sizeof key);
+    return 0;
+}
+
+/* ---- open and close --------------------------------------------------------- */
+
+static int prepare_all(jmd_ledger_log *log)
+{
+    static const char *const sql[Q_NQ] = {
+        "INSERT INTO entries VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "SELECT idx, dir, peer, kind, seq, t, step, data, reason, leaf FROM entries WHERE idx "
+        "= "
+        "?",
+    };
+    for (int i = 0; i < Q_NQ; i++)
+        if (sqlite3_prepare_v3(log->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &log->q[i],
+                               NULL) != SQLITE_OK)
+            return dbfail(log, "prepare");
+    return 0;
+}
+
+/* Rebuilds the frontier from the stored rows, checking each one. */
+static int reload(jmd_ledger_log *log)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = 0, s;
+    jmd_merkle_frontier_init(&log->f);
+    log->last_step = 0;
+    if (sqlite3_prepare_v2(log->db,
+                           "SELECT idx, dir, peer, kind, seq, t, step, data, reason, leaf FROM "
+                           "entries ORDER BY idx",
+                           -1, &st, NULL) != SQLITE_OK)
+        return dbfail(log, "read entries");
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        jmd_log_entry e;
+        jmd_merkle_hash stored, h;
+        int leaf_ok = 0;
+        jmd_ledger__row_entry(st, &e, &stored, &leaf_ok);
+        if (e.index != log->f.size) {
+            rc = lfail(log, JMD_EVERIFY,
+                       "%s: entry %llu: expected index %llu (indexes 0, 1, 2 ...)", log->path,
+                       (unsigned long long)e.index, (unsigned long long)log->f.size);
+            goto done;
+        }
+        if (jmd_ledger__leaf_hash_raw(&e, &h) != 0 || !leaf_ok ||
+            memcmp(h.b, stored.b, sizeof h.b) != 0) {
+            rc = lfail(log, JMD_EVERIFY,
+                       "%s: entry %llu (%s): the stored leaf hash does not match its fields",
+                       log->path, (unsigned long long)e.index, jmd_msg_kind_name(e.kind));
+            goto done;
+        }
+        char why[256];
+        if (jmd_ledger__entry_check(&e, why, sizeof why) != 0) {
+            rc = lfail(log, JMD_EVERIFY, "%s: entry %llu: the row breaks the entry rules: %s",
+                       log->path, (unsigned long long)e.index, why);
+            goto done;
+        }
+        jmd_merkle_frontier_append(&log->f, &h);
+        log->last_step = e.step;
+    }
+    if (s != SQLITE_DONE) rc = dbfail(log, "read entries");
+done:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int jmd_ledger_log_open(const char *path, const char *party,
+                        const uint8_t pk[JMD_LEDGER_PK_SIZE], int create, jmd_ledger_log **out,
+                        char *err, size_t errlen)
+{
+    if (err && errlen) err[0] = '\0';
+    if (!path || !party || !pk || !out) return efail(JMD_EINVAL, err, errlen, "NULL argument");
+    *out = NULL;
+    if (jmd_ledger_party_name_check(party) != 0)
+        return efail(JMD_EINVAL, err, errlen, "%s: expected a party name, found \"%s\"", path,
+                     party);
+    struct stat sb;
+    int exists = stat(path, &sb) == 0;
+    if (create && exists)
+        return efail(JMD_EIO, err, errlen, "%s: expected a new file, found an existing one",
+                     path);
+    if (!create && !exists)
+        return efail(JMD_EIO, err, errlen, "%s: cannot be opened: no such file", path);
+
+    int rc = JMD_ENOMEM;
+    jmd_ledger_log *log = calloc(1, sizeof *log);
+    if (!log) goto fail_alloc;
+    log->path = strdup(path);
+    if (!log->path) goto fail_path;
+    memcpy(log->pk, pk, JMD_LEDGER_PK_SIZE);
+    snprintf(log->party, sizeof log->party, "%s", party);
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(path, &log->db, flags, NULL) != SQLITE_OK) {
+        rc = efail(JMD_EIO, err, errlen, "%s: cannot be opened: %s", path,
+                   log->db ? sqlite3_errmsg(log->db) : "out of memory");
+        goto fail_db;
+    }
+    sqlite3_busy_timeout(log->db, 5000);
+    if (create) {
+        if ((rc = exec(log, "PRAGMA journal_mode=WAL")) != 0) goto fail_setup;
+        char ver[8];
+        snprintf(ver, sizeof ver, "%d", JMD_LOG_FORMAT_VERSION);
+        if ((rc = exec(log, "BEGIN")) != 0 || (rc = exec(log, jmd_ledger__log_schema)) != 0 ||
+            (rc = meta_put(log, "format", "jmd-log", 7)) != 0 ||
+            (rc = meta_put(log, "version", ver, (int)strlen(ver))) != 0 ||
+            (rc = meta_put(log, "party", party, (int)strlen(party))) != 0 ||
+            (rc = meta_put(log, "public_key", pk, JMD_LEDGER_PK_SIZE)) != 0 ||
+            (rc = exec(log, "COMMIT")) != 0)
+            goto fail_setup;
+    } else {
+        char stored_party[JMD_LEDGER_PARTY_MAX + 1];
+        uint8_t stored_pk[JMD_LEDGER_PK_SIZE];
+        char why[200];
+        rc = jmd_ledger__meta_check(log->db, stored_party, stored_pk, why, sizeof why);
+        if (rc) {
+            lfail(log, rc, "%s: %s", path, why);
+            goto fail_setup;
+        }
+        if (strcmp(stored_party, party) != 0) {
+            rc = lfail(log, JMD_EPARSE, "%s: expected the log of party %s, found party %s",
+                       path, party, stored_party);
+            goto fail_setup;
+        }
+        if (memcmp(stored_pk, pk, sizeof stored_pk) != 0) {
+            rc = lfail(log, JMD_EPARSE,
+                       "%s: expected the log of %s's public key, found another key", path,
+                       party);
+            goto fail_setup;
+        }
+        /* WAL after the meta check: a file that is not a log is reported
+         * as such, not as a failed pragma. */
+        if ((rc = exec(log, "PRAGMA journal_mode=WAL")) != 0) goto fail_setup;
+        if ((rc = reload(log)) != 0) goto fail_setup;
+    }
+    if ((rc = exec(log, "PRAGMA synchronous=NORMAL")) != 0 || (rc = prepare_all(log)) != 0)
+        goto fail_setup;
+    *out = log;
+    return 0;
+
+fail_setup:
+    if (!(err && err[0])) efail(rc, err, errlen, "%s", log->msg);
+    for (int i = 0; i < Q_NQ; i++)
+        sqlite3_finalize(log->q[i]);
+fail_db:
+    sqlite3_close(log->db);
+    if (create && !exists) remove(path);
+    free(log->path);
+fail_path:
+    free(log);
+fail_alloc:
+    if (rc == JMD_ENOMEM) efail(rc, err, errlen, "%s: out of memory", path);
+    return rc;
+}
+
+void jmd_ledger_log_close(jmd_ledger_log *log)
+{
+    if (!log) return;
+    if (log->in_tx) sqlite3_exec(log->db, "ROLLBACK", NULL, NULL, NULL);
+    for (int i = 0; i < Q_NQ; i++)
+        sqlite3_finalize(log->q[i]);
+    sqlite3_close(log->db);
+    free(log->path);
+    free(log);
+}
+
+const char *jmd_ledger_log_errmsg(const jmd_ledger_log *log)
+{
+    return log ? log->msg : "NULL log";
+}
+
+int jmd_ledger_log_register_peer(jmd_ledger_log *log, int index, const char *name,
+                                 const uint8_t pk[JMD_LEDGER_PK_SIZE])
+{
+    if (!log || !name || !pk) return JMD_EINVAL;
+    if (index < 0 || index >= JMD_MSG_MAX_PARTIES)
+        return lfail(log, JMD_EINVAL, "%s: peer index: expected 0 .. %d, found %d", log->path,
+                     JMD_MSG_MAX_PARTIES - 1, index);
+    if (jmd_ledger_party_name_check(name) != 0)
+        return lfail(log, JMD_EINVAL, "%s: peer %d: expected a party name, found \"%s\"",
+                     log->path, index, name);
+    sqlite3_stmt *st = NULL;
+    int rc = 0;
+    if (sqlite3_prepare_v2(log->db, "SELECT name, pk FROM peers WHERE idx = ?", -1, &st,
+                           NULL) != SQLITE_OK)
+        return dbfail(log, "read peers");
+    sqlite3_bind_int(st, 1, index);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        const char *old = (const char *)sqlite3_column_text(st, 0);
+        const void *opk = sqlite3_column_blob(st, 1);
+        int same = old && strcmp(old, name) == 0 && opk &&
+                   sqlite3_column_bytes(st, 1) == JMD_LEDGER_PK_SIZE &&
+                   memcmp(opk, pk, JMD_LEDGER_PK_SIZE) == 0;
+        rc = same ? 0
+                  : lfail(log, JMD_EINVAL,
+                          "%s: peer %d: already registered as %s with another name or key",
+                          log->path, index, old ? old : "?");
+        sqlite3_finalize(st);
+        return rc;
+    }
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE) return dbfail(log, "read peers");
+    if (sqlite3_prepare_v2(log->db, "INSERT INTO peers VALUES(?, ?, ?)", -1, &st, NULL) !=
+        SQLITE_OK)
+        return dbfail(log, "write peers");
+    sqlite3_bind_int(st, 1, index);
+    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 3, pk, JMD_LEDGER_PK_SIZE, SQLITE_STATIC);
+    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : dbfail(log, "write peers");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The registered key of peer index into pk: 1 found, 0 not, <0 error. */
+static int peer_key(jmd_ledger_log *log, int index, uint8_t pk[JMD_LEDGER_PK_SIZE])
+{
+    sqlite3_stmt *st = NULL;
+    int rc = 0;
+    if (sqlite3_prepare_v2(log->db, "SELECT pk FROM peers WHERE idx = ?", -1, &st, NULL) !=
+        SQLITE_OK)
+        return dbfail(log, "read peers");
+    sqlite3_bind_int(st, 1, index);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW && sqlite3_column_bytes(st, 0) == JMD_LEDGER_PK_SIZE) {
+        memcpy(pk, sqlite3_column_blob(st, 0), JMD_LEDGER_PK_SIZE);
+        rc = 1;
+    } else if (s != SQLITE_ROW && s != SQLITE_DONE) {
+        rc = dbfail(log, "read peers");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- transactions and appends ------------------------------------------------ */
+
+int jmd_ledger_log_begin(jmd_ledger_log *log)
+{
+    if (!log) return JMD_EINVAL;
+    if (log->in_tx)
+        return lfail(log, JMD_EINVAL, "%s: begin: a transaction is open", log->path);
+    int rc = exec(log, "BEGIN IMMEDIATE");
+    if (rc) return rc;
+    log->f_begin = log->f;
+    log->last_step_begin = log->last_step;
+    log->in_tx = 1;
+    return 0;
+}
+
+int jmd_ledger_log_commit(jmd_ledger_log *log)
+{
+    if (!log) return JMD_EINVAL;
+    if (!log->in_tx)
+        return lfail(log, JMD_EINVAL, "%s: commit: no transaction is open", log->path);
+    log->in_tx = 0;
+    if (sqlite3_exec(log->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        /* The appends are lost: take the tree back to what the file holds. */
+        int rc = dbfail(log, "commit");
+        sqlite3_exec(log->db, "ROLLBACK", NULL, NULL, NULL);
+        log->f = log->f_begin;
+        log->last_step = log->last_step_begin;
+        return rc;
+    }
+    return 0;
+}
+
+int jmd_ledger_log_append(jmd_ledger_log *log, const jmd_log_entry *e, uint64_t *index)
+{
+    if (!log || !e) return JMD_EINVAL;
+    char why[256];
+    int rc = jmd_ledger__entry_check(e, why, sizeof why);
+    if (rc)
+        return lfail(log, rc, "%s: entry %llu: %s", log->path, (unsigned long long)log->f.size,
+                     why);
+    jmd_merkle_hash h;
+    if ((rc = jmd_ledger_log_leaf_hash(e, &h)) != 0)
+        return lfail(log, rc, "%s: entry %llu: cannot hash it", log->path,
+                     (unsigned long long)log->f.size);
+    if (log->f.size >= (uint64_t)INT64_MAX)
+        return lfail(log, JMD_ERANGE, "%s: the log is full", log->path);
+    sqlite3_stmt *st = log->q[Q_APPEND];
+    double t = e->t == 0.0 ? 0.0 : e->t;
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)log->f.size);
+    sqlite3_bind_int(st, 2, e->dir);
+    sqlite3_bind_int(st, 3, e->peer);
+    sqlite3_bind_int(st, 4, e->kind);
+    sqlite3_bind_int64(st, 5,
+                       (sqlite3_int64)e->seq); /* u64 stored as its two's-complement i64 */
+    sqlite3_bind_double(st, 6, t);
+    sqlite3_bind_int64(st, 7, e->step);
+    sqlite3_bind_blob(st, 8, e->len ? (const void *)e->data : "", (int)e->len, SQLITE_STATIC);
+    if (e->reason && e->reason[0])
+        sqlite3_bind_text(st, 9, e->reason, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 9);
+    sqlite3_bind_blob(st, 10, h.b, sizeof h.b, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (s != SQLITE_DONE) return dbfail(log, "append");
+    if (index) *index = log->f.size;
+    jmd_merkle_frontier_append(&log->f, &h);
+    log->last_step = e->step;
+    return 0;
+}
+
+uint64_t jmd_ledger_log_size(const jmd_ledger_log *log)
+{
+    return log ? log->f.size : 0;
+}
+
+int jmd_ledger_log_root(const jmd_ledger_log *log, jmd_merkle_hash *root)
+{
+    if (!log || !root) return JMD_EINVAL;
+    return jmd_merkle_frontier_root(&log->f, root);
+}
+
+void jmd_ledger_log_entry_free(jmd_log_entry_buf *out)
+{
+    if (!out) return;
+    free(out->data_owned);
+    free(out->reason_owned);
+    memset(out, 0, sizeof *out);
+}
+
+int jmd_ledger_log_get(jmd_ledger_log *log, uint64_t index, jmd_log_entry_buf *out)
+{
+    if (!log || !out) return JMD_EINVAL;
+    jmd_ledger_log_entry_free(out);
+    if (index >= log->f.size)
+        return lfail(log, JMD_ENOTFOUND, "%s: entry %llu: the log has %llu entries", log->path,
+                     (unsigned long long)index, (unsigned long long)log->f.size);
+    sqlite3_stmt *st = log->q[Q_GET];
+    int rc = 0;
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)index);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = dbfail(log, "read entry");
+        goto done;
+    }
+    jmd_log_entry e;
+    jmd_ledger__row_entry(st, &e, NULL, NULL);
+    /* +1: malloc(0) may return NULL, and an empty blob is still data. */
+    out->data_owned = malloc(e.len + 1);
+    out->reason_owned = e.reason ? strdup(e.reason) : NULL;
+    if (!out->data_owned || (e.reason && !out->reason_owned)) {
+        jmd_ledger_log_entry_free(out);
+        rc = lfail(log, JMD_ENOMEM, "%s: out of memory", log->path);
+        goto done;
+    }
+    if (e.len) memcpy(out->data_owned, e.data, e.len);
+    out->e = e;
+    out->e.data = out->data_owned;
+    out->e.reason = out->reason_owned;
+done:
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* ---- proofs ----------------------------------------------------------------- */
+
+/* The first n stored leaf hashes, in a new array (caller frees). */
+static int leaves(jmd_ledger_log *log, uint64_t n, jmd_merkle_hash **out)
+{
+    sqlite3_stmt *st = NULL;
+    *out = NULL;
+    if (n > SIZE_MAX / sizeof **out)
+        return lfail(log, JMD_ENOMEM, "%s: out of memory", log->path);
+    jmd_merkle_hash *h = malloc((size_t)(n ? n : 1) * sizeof *h);
+    if (!h) return lfail(log, JMD_ENOMEM, "%s: out of memory", log->path);
+    int rc = 0, s;
+    uint64_t i = 0;
+    if (sqlite3_prepare_v2(log->db, "SELECT leaf FROM entries WHERE idx < ? ORDER BY idx", -1,
+                           &st, NULL) != SQLITE_OK) {
+        rc = dbfail(log, "read leaves");
+        goto fail;
+    }
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)n);
+    while ((s = sqlite3_step(st)) == SQLITE_ROW && i < n) {
+        if (sqlite3_column_bytes(st, 0) != JMD_MERKLE_HASH_SIZE) break;
+        memcpy(h[i++].b, sqlite3_column_blob(st, 0), JMD_MERKLE_HASH_SIZE);
+    }
+    if (i != n) {
+        rc = lfail(log, JMD_EIO, "%s: read leaves: expected %llu, found %llu", log->path,
+                   (unsigned long long)n, (unsigned long long)i);
+        goto fail;
+    }
+    sqlite3_finalize(st);
+    *out = h;
+    return 0;
+fail:
+    sqlite3_finalize(st);
+    free(h);
+    return rc;
+}
+
+int jmd_ledger_log_inclusion_proof(jmd_ledger_log *log, uint64_t index, uint64_t size,
+                                   jmd_merkle_hash *proof, size_t *n)
+{
+    if (!log || !proof || !n) return JMD_EINVAL;
+    if (index >= size || size > log->f.size)
+        return lfail(log, JMD_EINVAL, "%s: inclusion of %llu in %llu of %llu entries",
+                     log->path, (unsigned long long)index, (unsigned long long)size,
+                     (unsigned long long)log->f.size);
+    jmd_merkle_hash *h;
+    int rc = leaves(log, size, &h);
+    if (rc) return rc;
+    rc = jmd_merkle_inclusion_proof(h, size, index, proof, JMD_MERKLE_PROOF_MAX, n);
+    free(h);
+    return rc;
+}
+
+int jmd_ledger_log_consistency_proof(jmd_ledger_log *log, uint64_t size1, uint64_t size2,
+                                     jmd_merkle_hash *proof, size_t *n)
+{
+    if (!log || !proof || !n) return JMD_EINVAL;
+    if (size1 > size2 || size2 > log->f.size)
+        return lfail(log, JMD_EINVAL, "%s: consistency of %llu with %llu of %llu entries",
+                     log->path, (unsigned long long)size1, (unsigned long long)size2,
+                     (unsigned long long)log->f.size);
+    jmd_merkle_hash *h;
+    int rc = leaves(log, size2, &h);
+    if (rc) return rc;
+    rc = jmd_merkle_consistency_proof(h, size1, size2, proof, JMD_MERKLE_PROOF_MAX, n);
+    free(h);
+    return rc;
+}
+
+/* ---- checkpoints and cosigning ------------------------------------------------ */
+
+/* One int64 from a query with one optional int64 parameter; *found 0 when
+ * no row. */
+static int query_i64(jmd_ledger_log *log, const char *sql, int nbind, int64_t a, int64_t *out,
+                     int *found)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(log->db, sql, -1, &st, NULL) != SQLITE_OK) return dbfail(log, sql);
+    if (nbind) sqlite3_bind_int64(st, 1, a);
+    int s = sqlite3_step(st), rc = 0;
+    *found = s == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+    if (*found) *out = sqlite3_column_int64(st, 0);
+    if (s != SQLITE_ROW && s != SQLITE_DONE) rc = dbfail(log, sql);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int jmd_ledger_log_checkpoint(jmd_ledger_log *log, const jmd_ledger_keypair *kp, int self,
+                              jmd_msg *out)
+{
+    if (!log || !kp || !out) return JMD_EINVAL;
+    if (memcmp(kp->pk, log->pk, JMD_LEDGER_PK_SIZE) != 0)
+        return lfail(log, JMD_EINVAL,
+                     "%s: checkpoint: expected the log's key pair, found another", log->path);
+    if (self < 0 || self >= JMD_MSG_MAX_PARTIES)
+        return lfail(log, JMD_EINVAL, "%s: checkpoint: self: expected a party index, found %d",
+                     log->path, self);
+    uint64_t size = log->f.size;
+    if (size >= ((uint64_t)1 << 47))
+        return lfail(log, JMD_ERANGE, "%s: checkpoint: the log is too large for a proof",
+                     log->path);
+    int64_t prev = 0;
+    int found = 0;
+    int rc = query_i64(log, "SELECT max(size) FROM checkpoints", 0, 0, &prev, &found);
+    if (rc) return rc;
+    if (!found) prev = 0;
+    jmd_merkle_hash root, proof[JMD_MERKLE_PROOF_MAX];
+    size_t n = 0;
+    jmd_merkle_frontier_root(&log->f, &root);
+    if ((rc = jmd_ledger_log_consistency_proof(log, (uint64_t)prev, size, proof, &n)) != 0)
+        return rc;
+    if (n > JMD_MSG_CKPT_PROOF_MAX)
+        return lfail(log, JMD_ERANGE, "%s: checkpoint: a proof of %zu hashes", log->path, n);
+
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(log->db, "INSERT OR IGNORE INTO checkpoints VALUES(?, ?, ?, NULL)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return dbfail(log, "write checkpoint");
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+    sqlite3_bind_blob(st, 2, root.b, sizeof root.b, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, log->last_step);
+    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : dbfail(log, "write checkpoint");
+    sqlite3_finalize(st);
+    if (rc) return rc;
+
+    memset(out, 0, sizeof *out);
+    out->kind = JMD_MSG_CHECKPOINT;
+    out->sender = self;
+    out->receiver = JMD_MSG_BROADCAST;
+    jmd_msg_checkpoint *c = &out->u.checkpoint;
+    c->origin = (uint8_t)self;
+    c->log_size = size;
+    memcpy(c->root, root.b, sizeof c->root);
+    c->prev_size = (uint64_t)prev;
+    c->nproof = (uint8_t)n;
+    for (size_t k = 0; k < n; k++)
+        memcpy(c->proof[k], proof[k].b, 32);
+    return 0;
+}
+
+/* The stored root of this log's checkpoint at size: 1 found, 0 not. */
+static int checkpoint_root(jmd_ledger_log *log, uint64_t size, uint8_t root[32], int *has_msg)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(log->db,
+                           "SELECT root, msg IS NOT NULL FROM checkpoints WHERE size = ?", -1,
+                           &st, NULL) != SQLITE_OK)
+        return dbfail(log, "read checkpoints");
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+    int s = sqlite3_step(st), rc = 0;
+    if (s == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32) {
+        memcpy(root, sqlite3_column_blob(st, 0), 32);
+        if (has_msg) *has_msg = sqlite3_column_int(st, 1);
+        rc = 1;
+    } else if (s != SQLITE_ROW && s != SQLITE_DONE) {
+        rc = dbfail(log, "read checkpoints");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int encode_msg(const jmd_msg *m, uint8_t buf[JMD_MSG_MAX_SIZE], size_t *n)
+{
+    return jmd_msg_encode(m, buf, JMD_MSG_MAX_SIZE, n);
+}
+
+int jmd_ledger_log_checkpoint_signed(jmd_ledger_log *log, const jmd_msg *signed_msg)
+{
+    if (!log || !signed_msg) return JMD_EINVAL;
+    const jmd_msg *m = signed_msg;
+    char why[256];
+    if (m->kind != JMD_MSG_CHECKPOINT || jmd_msg_check(m, NULL, 0) != 0)
+        return lfail(log, JMD_EINVAL, "%s: checkpoint_signed: expected a valid Checkpoint",
+                     log->path);
+    if (m->u.checkpoint.origin != m->sender)
+        return lfail(log, JMD_EVERIFY, "%s: checkpoint_signed: origin %u is not the sender %d",
+                     log->path, (unsigned)m->u.checkpoint.origin, m->sender);
+    if (jmd_ledger_auth_verify(m, log->pk, NULL, why, sizeof why) != 0)
+        return lfail(log, JMD_EVERIFY, "%s: checkpoint_signed: %s", log->path, why);
+    uint8_t root[32];
+    int has = 0;
+    int rc = checkpoint_root(log, m->u.checkpoint.log_size, root, &has);
+    if (rc < 0) return rc;
+    if (rc == 0 || memcmp(root, m->u.checkpoint.root, 32) != 0)
+        return lfail(
+            log, JMD_EVERIFY,
+            "%s: checkpoint_signed: size %llu and root are not a checkpoint of this log",
+            log->path, (unsigned long long)m->u.checkpoint.log_size);
+    if (has) return 0; /* the first signed message of a size is kept */
+    uint8_t buf[JMD_MSG_MAX_SIZE];
+    size_t n = 0;
+    if (encode_msg(m, buf, &n) != 0) return JMD_EINVAL;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(log->db,
+                           "UPDATE checkpoints SET msg = ? WHERE size = ? AND msg IS NULL", -1,
+                           &st, NULL) != SQLITE_OK)
+        return dbfail(log, "write checkpoint");
+    sqlite3_bind_blob(st, 1, buf, (int)n, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)m->u.checkpoint.log_size);
+    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : dbfail(log, "write checkpoint");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int jmd_ledger_log_cosign_check(jmd_ledger_log *log, const jmd_msg *peer_cp,
+                                const uint8_t peer_pk[JMD_LEDGER_PK_SIZE], char *err,
+                                size_t errlen)
+{
+    if (err && errlen) err[0] = '\0';
+    if (!log || !peer_cp || !peer_pk) return efail(JMD_EINVAL, err, errlen, "NULL argument");
+    const jmd_msg *m = peer_cp;
+    const jmd_msg_checkpoint *c = &m->u.checkpoint;
+    char why[256];
+    if (m->kind != JMD_MSG_CHECKPOINT || jmd_msg_check(m, why, sizeof why) != 0)
+        return efail(JMD_EINVAL, err, errlen, "cosign: expected a valid Checkpoint");
+    uint8_t reg[JMD_LEDGER_PK_SIZE];
+    int rc = peer_key(log, m->sender, reg);
+    if (rc < 0) return efail(rc, err, errlen, "%s", log->msg);
+    if (rc == 1 && memcmp(reg, peer_pk, sizeof reg) != 0)
+        return efail(JMD_EVERIFY, err, errlen,
+                     "checkpoint from party %d: the key given is not its registered key",
+                     m->sender);
+    if (jmd_ledger_auth_verify(m, peer_pk, NULL, why, sizeof why) != 0)
+        return efail(JMD_EVERIFY, err, errlen, "%s", why);
+    if (c->origin != m->sender)
+        return efail(JMD_EVERIFY, err, errlen,
+                     "checkpoint from party %d: origin %u is not the sender (a cosignature, "
+                     "not a checkpoint to cosign)",
+                     m->sender, (unsigned)c->origin);
+
+    /* The last checkpoint of this peer that we cosigned. */
+    uint64_t last = 0;
+    jmd_merkle_hash last_root, new_root, proof[JMD_MSG_CKPT_PROOF_MAX];
+    jmd_merkle_empty_root(&last_root);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(log->db,
+                           "SELECT size, root FROM cosigned WHERE peer = ? ORDER BY size DESC "
+                           "LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return efail(dbfail(log, "read cosigned"), err, errlen, "%s", log->msg);
+    sqlite3_bind_int(st, 1, m->sender);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW && sqlite3_column_bytes(st, 1) == 32) {
+        last = (uint64_t)sqlite3_column_int64(st, 0);
+        memcpy(last_root.b, sqlite3_column_blob(st, 1), 32);
+    }
+    sqlite3_finalize(st);
+    if (s != SQLITE_ROW && s != SQLITE_DONE)
+        return efail(dbfail(log, "read cosigned"), err, errlen, "%s", log->msg);
+    if (c->prev_size != last)
+        return efail(JMD_EVERIFY, err, errlen,
+                     "checkpoint from party %d size %llu: prev_size %llu, expected %llu (the "
+                     "last size cosigned)",
+                     m->sender, (unsigned long long)c->log_size,
+                     (unsigned long long)c->prev_size, (unsigned long long)last);
+    memcpy(new_root.b, c->root, 32);
+    for (unsigned k = 0; k < c->nproof; k++)
+        memcpy(proof[k].b, c->proof[k], 32);
+    if (jmd_merkle_consistency_verify(last, c->log_size, &last_root, &new_root, proof,
+                                      c->nproof) != 0)
+        return efail(JMD_EVERIFY, err, errlen,
+                     "checkpoint from party %d size %llu: the consistency proof does not take "
+                     "the cosigned root at size %llu to the new root (a forked history)",
+                     m->sender, (unsigned long long)c->log_size, (unsigned long long)last);
+
+    uint8_t buf[JMD_MSG_MAX_SIZE];
+    size_t n = 0;
+    if (encode_msg(m, buf, &n) != 0) return efail(JMD_EINVAL, err, errlen, "cannot encode");
+    if (sqlite3_prepare_v2(log->db, "INSERT OR IGNORE INTO cosigned VALUES(?, ?, ?, ?)", -1,
+                           &st, NULL) != SQLITE_OK)
+        return efail(dbfail(log, "write cosigned"), err, errlen, "%s", log->msg);
+    sqlite3_bind_int(st, 1, m->sender);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)c->log_size);
+    sqlite3_bind_blob(st, 3, c->root, 32, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 4, buf, (int)n, SQLITE_STATIC);
+    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : dbfail(log, "write cosigned");
+    sqlite3_finalize(st);
+    return rc ? efail(rc, err, errlen, "%s", log->msg) : 0;
+}
+
+int jmd_ledger_log_cosignature_store(jmd_ledger_log *log, const jmd_msg *cosig,
+                                     const uint8_t cosigner_pk[JMD_LEDGER_PK_SIZE], char *err,
+                                     size_t errlen)
+{
+    if (err && errlen) err[0] = '\0';
+    if (!log || !cosig || !cosigner_pk) return efail(JMD_EINVAL, err, errlen, "NULL argument");
+    const jmd_msg *m = cosig;
+    char why[256];
+    if (m->kind != JMD_MSG_CHECKPOINT || jmd_msg_check(m, NULL, 0) != 0)
+        return efail(JMD_EINVAL, err, errlen, "cosignature: expected a valid Checkpoint");
+    if (jmd_ledger_auth_verify(m, cosigner_pk, NULL, why, sizeof why) != 0)
+        return efail(JMD_EVERIFY, err, errlen, "cosignature: %s", why);
+    if (m->u.checkpoint.origin == m->sender)
+        return efail(JMD_EVERIFY, err, errlen,
+                     "cosignature from party %d: origin is the sender (a checkpoint, not a "
+                     "cosignature)",
+                     m->sender);
+    uint8_t root[32];
+    int rc = checkpoint_root(log, m->u.checkpoint.log_size, root, NULL);
+    if (rc < 0) return efail(rc, err, errlen, "%s", log->msg);
+    if (rc == 0 || memcmp(root, m->u.checkpoint.root, 32) != 0)
+        return efail(JMD_EVERIFY, err, errlen,
+                     "cosignature from party %d: size %llu and root are not a checkpoint of "
+                     "this log",
+                     m->sender, (unsigned long long)m->u.checkpoint.log_size);
+    uint8_t buf[JMD_MSG_MAX_SIZE];
+    size_t n = 0;
+    if (encode_msg(m, buf, &n) != 0) return efail(JMD_EINVAL, err, errlen, "cannot encode");
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(log->db, "INSERT OR IGNORE INTO cosignatures VALUES(?, ?, ?)", -1,
+                           &st, NULL) != SQLITE_OK)
+        return efail(dbfail(log, "write cosignatures"), err, errlen, "%s", log->msg);
+    sqlite3_bind_int(st, 1, m->sender);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)m->u.checkpoint.log_size);
+    sqlite3_bind_blob(st, 3, buf, (int)n, SQLITE_STATIC);
+    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : dbfail(log, "write cosignatures");
+    sqlite3_finalize(st);
+    return rc ? efail(rc, err, errlen, "%s", log->msg) : 0;
+}

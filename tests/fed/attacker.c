@@ -1,0 +1,153 @@
+/*
+ * attacker.c — a hostile participant for the federated fault tests
+ * (tests/fed/run.sh). DDS itself authenticates no one here (DDS Security
+ * is not configured), so anyone on the network can write into a node's
+ * partition: exactly the threat jmd's own message authentication answers.
+ *
+ *   attacker inject DOMAIN TAG NPARTIES VICTIM SENDER
+ *     joins as VICTIM to read copies of what is written to it, waits for
+ *     the first MAC-authenticated message from SENDER, then writes into
+ *     VICTIM's partition, posing as SENDER: the same frame again (a
+ *     replay), a copy with one payload value changed (tampered), a message
+ *     MACed under a key the attacker made up (forged), and a Proposal
+ *     signed with the attacker's own Ed25519 key (forged signature).
+ *     Prints "injected 4" and exits 0, or 1 if nothing came within 60 s.
+ *
+ *   attacker edit LEDGER INDEX     changes the last byte of entry INDEX's data
+ *   attacker reseq LEDGER INDEX    changes entry INDEX's sequence number
+ *   attacker truncate LEDGER N     deletes every entry from index N on
+ *     (a ledger edited behind its owner's back, for jmd verify to catch).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "jmd/federate.h"
+#include "jmd/ledger.h"
+
+static int inject(int argc, char **argv)
+{
+    if (argc != 7) return 2;
+    uint32_t domain = (uint32_t)atoi(argv[2]);
+    const char *tag = argv[3];
+    int np = atoi(argv[4]), victim = atoi(argv[5]), sender = atoi(argv[6]);
+    char err[512];
+    jmd_dds *spy = NULL, *fake = NULL;
+    int rc = 1;
+    if (jmd_dds_open(domain, victim, np, tag, &spy, err, sizeof err) != 0 ||
+        jmd_dds_open(domain, sender, np, tag, &fake, err, sizeof err) != 0) {
+        fprintf(stderr, "attacker: %s\n", err);
+        goto out;
+    }
+    jmd_frame got;
+    int have = 0;
+    for (int tries = 0; tries < 600 && !have; tries++) {
+        memset(&got, 0, sizeof got);
+        int r = jmd_dds_take(spy, &got, 100);
+        if (r == 1 && got.kind == JMD_FRAME_PEER && got.u.peer.m.sender == sender &&
+            got.u.peer.m.auth.scheme == JMD_MSG_AUTH_MAC)
+            have = 1;
+        else if (r == 1)
+            jmd_frame_clear(&got);
+    }
+    if (!have) {
+        fprintf(stderr, "attacker: no MAC-authenticated message from party %d to %d in 60 s\n",
+                sender, victim);
+        goto out;
+    }
+    int n = 0;
+    /* 1. replay: the very frame again */
+    if (jmd_dds_write(fake, &got) == 0) n++;
+    /* 2. tampered: one payload value changed, the MAC left as it was */
+    jmd_frame t = got;
+    jmd_msg *tm = &t.u.peer.m;
+    tm->seq += 1000000;
+    if (tm->kind == JMD_MSG_TRACK) tm->u.track.x[0] += 1000.0; /* 1 km off */
+    else if (tm->kind == JMD_MSG_LAUNCH_WARNING) tm->u.warning.t_launch += 10.0;
+    else if (tm->kind == JMD_MSG_OUTCOME) tm->u.outcome.killed ^= 1;
+    if (jmd_dds_write(fake, &t) == 0) n++;
+    /* 3. forged: MACed under a key the attacker derived from its own pair */
+    jmd_ledger_keypair mine, other;
+    jmd_ledger_pair_key k;
+    uint8_t seed1[32], seed2[32];
+    memset(seed1, 7, sizeof seed1);
+    memset(seed2, 9, sizeof seed2);
+    jmd_ledger_keypair_from_seed(&mine, "attacker", seed1);
+    jmd_ledger_keypair_from_seed(&other, "other", seed2);
+    jmd_ledger_pair_key_derive(&mine, other.pk, &k);
+    jmd_frame fg = got;
+    fg.u.peer.m.seq += 2000000;
+    if (jmd_ledger_auth_mac(&fg.u.peer.m, &k) == 0 && jmd_dds_write(fake, &fg) == 0) n++;
+    /* 4. a Proposal signed with the attacker's key, posing as the sender */
+    jmd_frame pf;
+    memset(&pf, 0, sizeof pf);
+    pf.kind = JMD_FRAME_PEER;
+    jmd_msg *m = &pf.u.peer.m;
+    m->kind = JMD_MSG_PROPOSAL;
+    m->sender = sender;
+    m->receiver = victim;
+    m->seq = got.u.peer.m.seq + 3000000;
+    m->t = got.u.peer.m.t;
+    m->u.proposal.proposal_id = 424242;
+    m->u.proposal.proposer = (uint8_t)sender;
+    m->u.proposal.t_commit = m->t + 10;
+    m->u.proposal.t_launch = m->t + 10;
+    m->u.proposal.t_intercept = m->t + 300;
+    m->u.proposal.asset = -1;
+    pf.u.peer.t_deliver = got.u.peer.t_deliver;
+    if (jmd_ledger_auth_sign(m, &mine) == 0 && jmd_dds_write(fake, &pf) == 0) n++;
+    printf("injected %d\n", n);
+    fflush(stdout);
+    jmd_frame_clear(&got);
+    rc = n == 4 ? 0 : 1;
+out:
+    jmd_dds_close(spy);
+    jmd_dds_close(fake);
+    return rc;
+}
+
+static int ledger_edit(const char *mode, const char *path, long arg)
+{
+    sqlite3 *db = NULL;
+    char sql[512];
+    int rc = 1;
+    if (sqlite3_open(path, &db) != SQLITE_OK) goto out;
+    if (strcmp(mode, "truncate") == 0) {
+        snprintf(sql, sizeof sql, "DELETE FROM entries WHERE idx >= %ld;", arg);
+    } else if (strcmp(mode, "edit") == 0) {
+        /* flip the last byte of the data blob */
+        snprintf(sql, sizeof sql,
+                 "UPDATE entries SET data = substr(data, 1, length(data) - 1) || "
+                 "x'5A' WHERE idx = %ld;",
+                 arg);
+    } else {
+        snprintf(sql, sizeof sql, "UPDATE entries SET seq = seq + 1 WHERE idx = %ld;", arg);
+    }
+    char *e = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &e) != SQLITE_OK) {
+        fprintf(stderr, "attacker: %s: %s\n", path, e ? e : "?");
+        sqlite3_free(e);
+        goto out;
+    }
+    if (sqlite3_changes(db) < 1) {
+        fprintf(stderr, "attacker: %s: no entry changed\n", path);
+        goto out;
+    }
+    rc = 0;
+out:
+    sqlite3_close(db);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "inject") == 0) return inject(argc, argv);
+    if (argc == 4 && (strcmp(argv[1], "edit") == 0 || strcmp(argv[1], "truncate") == 0 ||
+                      strcmp(argv[1], "reseq") == 0))
+        return ledger_edit(argv[1], argv[2], atol(argv[3]));
+    fprintf(stderr, "usage: attacker inject DOMAIN TAG NPARTIES VICTIM SENDER | "
+                    "edit|reseq|truncate LEDGER N\n");
+    return 2;
+}

@@ -1,0 +1,755 @@
+/* test_ledger_log.c — the persistent log, checkpoints and cosigning, and
+ * jmd verify (jmd/ledger.h; docs/ledger.md): append/reopen round trips
+ * whose root equals the RFC 9162 root of the leaves; two parties that
+ * exchange signed and MACed messages, checkpoint and cosign each other;
+ * cosigning refuses forks, bad signatures and skipped sizes; verify passes
+ * clean logs and names the first bad entry of edited, rewritten, truncated
+ * and pruned ones; approval signatures bind the exact proposal. Each test
+ * works in its own temporary directory. */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+
+#include "jmd/ledger.h"
+
+/* ---- fixtures ---------------------------------------------------------------- */
+
+typedef struct {
+    char dir[256];
+    char pa[300], pb[300]; /* the two logs */
+    jmd_ledger_keypair ka, kb;
+    jmd_ledger_pair_key pair;
+    jmd_ledger_log *a, *b;
+    uint64_t seq[2];
+    double t;
+    int64_t step;
+} world;
+
+static void keys(world *w)
+{
+    uint8_t sa[32], sb[32];
+    for (int i = 0; i < 32; i++)
+        sa[i] = (uint8_t)(i + 1), sb[i] = (uint8_t)(200 - i);
+    assert_int_equal(jmd_ledger_keypair_from_seed(&w->ka, "NATO", sa), 0);
+    assert_int_equal(jmd_ledger_keypair_from_seed(&w->kb, "RUS", sb), 0);
+    assert_int_equal(jmd_ledger_pair_key_derive(&w->ka, w->kb.pk, &w->pair), 0);
+}
+
+static void open_both(world *w, int create)
+{
+    char err[300];
+    assert_int_equal(
+        jmd_ledger_log_open(w->pa, "NATO", w->ka.pk, create, &w->a, err, sizeof err), 0);
+    assert_int_equal(
+        jmd_ledger_log_open(w->pb, "RUS", w->kb.pk, create, &w->b, err, sizeof err), 0);
+    if (create) {
+        for (int k = 0; k < 2; k++) {
+            jmd_ledger_log *l = k ? w->b : w->a;
+            assert_int_equal(jmd_ledger_log_register_peer(l, 0, "NATO", w->ka.pk), 0);
+            assert_int_equal(jmd_ledger_log_register_peer(l, 1, "RUS", w->kb.pk), 0);
+        }
+    }
+}
+
+static void close_both(world *w)
+{
+    jmd_ledger_log_close(w->a);
+    jmd_ledger_log_close(w->b);
+    w->a = w->b = NULL;
+}
+
+static int setup(void **state)
+{
+    world *w = calloc(1, sizeof *w);
+    snprintf(w->dir, sizeof w->dir, "/tmp/jmd-test-ledger-XXXXXX");
+    if (!mkdtemp(w->dir)) return -1;
+    snprintf(w->pa, sizeof w->pa, "%s/nato.jmdlog", w->dir);
+    snprintf(w->pb, sizeof w->pb, "%s/rus.jmdlog", w->dir);
+    keys(w);
+    *state = w;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    world *w = *state;
+    close_both(w);
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", w->dir);
+    if (system(cmd) != 0) return -1;
+    free(w);
+    return 0;
+}
+
+static void sample_proposal(jmd_msg *m, uint64_t id)
+{
+    memset(m, 0, sizeof *m);
+    m->kind = JMD_MSG_PROPOSAL;
+    m->sender = 0;
+    m->receiver = 1;
+    jmd_msg_proposal *p = &m->u.proposal;
+    p->proposal_id = id;
+    p->proposer = 0;
+    p->track_id = 12;
+    p->site = 2;
+    p->t_commit = 400;
+    p->t_launch = 410;
+    p->t_intercept = 700;
+    p->icpt_lat = 0.7;
+    p->icpt_lon = 0.5;
+    p->icpt_alt = 150e3;
+    p->asset = 4;
+    p->value = 0.95;
+}
+
+static void sample_track(jmd_msg *m, int sender, double t)
+{
+    memset(m, 0, sizeof *m);
+    m->kind = JMD_MSG_TRACK;
+    m->sender = sender;
+    m->receiver = 1 - sender;
+    m->u.track.track_id = 7;
+    m->u.track.status = JMD_MSG_TRACK_FIRM;
+    m->u.track.t = t;
+    for (int i = 0; i < 6; i++) {
+        m->u.track.x[i] = 1e6 * (i + 1) + t;
+        m->u.track.P[i][i] = 100.0;
+    }
+}
+
+/* Party `from` sends m to the other: stamps, authenticates (signature for
+ * decisive kinds, MAC otherwise), logs SENT at the sender and RECEIVED at
+ * the receiver (unless lost). */
+static void deliver(world *w, int from, jmd_msg *m, int lost)
+{
+    jmd_ledger_log *src = from ? w->b : w->a, *dst = from ? w->a : w->b;
+    m->sender = from;
+    m->receiver = 1 - from;
+    m->seq = ++w->seq[from];
+    m->t = w->t;
+    int sig = m->kind == JMD_MSG_PROPOSAL || m->kind == JMD_MSG_VOTE ||
+              m->kind == JMD_MSG_LAUNCH_ORDER || m->kind == JMD_MSG_CHECKPOINT;
+    if (sig)
+        assert_int_equal(jmd_ledger_auth_sign(m, from ? &w->kb : &w->ka), 0);
+    else
+        assert_int_equal(jmd_ledger_auth_mac(m, &w->pair), 0);
+    uint8_t buf[JMD_MSG_MAX_SIZE];
+    size_t n = 0;
+    assert_int_equal(jmd_msg_encode(m, buf, sizeof buf, &n), 0);
+    jmd_log_entry e = {.dir = JMD_LOG_SENT,
+                       .peer = 1 - from,
+                       .kind = (int)m->kind,
+                       .seq = m->seq,
+                       .t = w->t,
+                       .step = w->step,
+                       .data = buf,
+                       .len = n};
+    assert_int_equal(jmd_ledger_log_append(src, &e, NULL), 0);
+    if (!lost) {
+        e.dir = JMD_LOG_RECEIVED;
+        e.peer = from;
+        e.t = w->t + 0.5;
+        assert_int_equal(jmd_ledger_log_append(dst, &e, NULL), 0);
+    }
+}
+
+/* Party `who` checkpoints; the other checks and cosigns; the cosignature
+ * is stored back. */
+static void checkpoint_round(world *w, int who, jmd_msg *out_cp)
+{
+    jmd_ledger_log *own = who ? w->b : w->a, *other = who ? w->a : w->b;
+    const jmd_ledger_keypair *kown = who ? &w->kb : &w->ka, *kother = who ? &w->ka : &w->kb;
+    jmd_msg cp, co;
+    char err[300];
+    assert_int_equal(jmd_ledger_log_checkpoint(own, kown, who, &cp), 0);
+    cp.seq = ++w->seq[who];
+    cp.t = w->t;
+    assert_int_equal(jmd_ledger_auth_sign(&cp, kown), 0);
+    assert_int_equal(jmd_ledger_log_checkpoint_signed(own, &cp), 0);
+    if (jmd_ledger_log_cosign_check(other, &cp, kown->pk, err, sizeof err) != 0)
+        fail_msg("cosign_check: %s", err);
+    co = cp;
+    co.sender = 1 - who;
+    co.receiver = who;
+    co.seq = ++w->seq[1 - who];
+    assert_int_equal(jmd_ledger_auth_sign(&co, kother), 0);
+    if (jmd_ledger_log_cosignature_store(own, &co, kother->pk, err, sizeof err) != 0)
+        fail_msg("cosignature_store: %s", err);
+    if (out_cp) *out_cp = cp;
+}
+
+/* A session: proposals, a signed approving vote, a launch order quoting
+ * the approvals, MACed tracks, notes and inputs, two checkpoint rounds
+ * each way, then a little traffic after the last checkpoints. */
+static void session(world *w, jmd_msg cps[2][2])
+{
+    open_both(w, 1);
+    jmd_msg m, prop;
+    for (int s = 0; s < 2; s++) {
+        assert_int_equal(jmd_ledger_log_begin(w->a), 0);
+        assert_int_equal(jmd_ledger_log_begin(w->b), 0);
+        for (int k = 0; k < 3; k++) {
+            w->t += 1.0;
+            sample_track(&m, k % 2, w->t);
+            deliver(w, k % 2, &m, 0);
+        }
+        sample_proposal(&prop, (uint64_t)(100 + s));
+        deliver(w, 0, &prop, 0);
+        /* RUS approves: its approval signature goes in the vote. */
+        memset(&m, 0, sizeof m);
+        m.kind = JMD_MSG_VOTE;
+        m.u.vote.proposal_id = prop.u.proposal.proposal_id;
+        m.u.vote.voter = 1;
+        m.u.vote.approve = 1;
+        m.u.vote.t_decision = w->t;
+        m.u.vote.sig_len = 64;
+        assert_int_equal(jmd_ledger_approval_sign(&w->kb, &prop, m.u.vote.sig), 0);
+        uint8_t rus_sig[64];
+        memcpy(rus_sig, m.u.vote.sig, 64);
+        deliver(w, 1, &m, 0);
+        memset(&m, 0, sizeof m);
+        m.kind = JMD_MSG_LAUNCH_ORDER;
+        m.u.order.proposal_id = prop.u.proposal.proposal_id;
+        m.u.order.track_id = 12;
+        m.u.order.site = 2;
+        m.u.order.t_launch = 410;
+        m.u.order.t_intercept = 700;
+        m.u.order.napprovals = 2;
+        m.u.order.approvals[0].party = 0;
+        m.u.order.approvals[0].sig_len = 64;
+        assert_int_equal(jmd_ledger_approval_sign(&w->ka, &prop, m.u.order.approvals[0].sig),
+                         0);
+        m.u.order.approvals[1].party = 1;
+        m.u.order.approvals[1].sig_len = 64;
+        memcpy(m.u.order.approvals[1].sig, rus_sig, 64);
+        deliver(w, 0, &m, 0);
+        const char *note = "link NATO>RUS restored";
+        jmd_log_entry e = {.dir = JMD_LOG_NOTE,
+                           .peer = JMD_LOG_PEER_NONE,
+                           .t = w->t,
+                           .step = w->step,
+                           .data = (const uint8_t *)note,
+                           .len = strlen(note)};
+        assert_int_equal(jmd_ledger_log_append(w->a, &e, NULL), 0);
+        uint8_t input[5] = {1, 2, 3, 4, 5};
+        jmd_log_entry in = {.dir = JMD_LOG_INPUT,
+                            .peer = JMD_LOG_PEER_WORLD,
+                            .kind = 9,
+                            .t = w->t,
+                            .step = w->step,
+                            .data = input,
+                            .len = sizeof input};
+        assert_int_equal(jmd_ledger_log_append(w->b, &in, NULL), 0);
+        uint8_t junk[3] = {9, 9, 9};
+        jmd_log_entry rej = {.dir = JMD_LOG_REJECTED,
+                             .peer = 0,
+                             .t = w->t,
+                             .step = w->step,
+                             .data = junk,
+                             .len = 3,
+                             .reason = "byte 0: version: expected 1"};
+        assert_int_equal(jmd_ledger_log_append(w->b, &rej, NULL), 0);
+        assert_int_equal(jmd_ledger_log_commit(w->a), 0);
+        assert_int_equal(jmd_ledger_log_commit(w->b), 0);
+        checkpoint_round(w, 0, cps ? &cps[0][s] : NULL);
+        checkpoint_round(w, 1, cps ? &cps[1][s] : NULL);
+        w->step++;
+    }
+    /* after the last checkpoints: a track each way, then a late note at
+     * RUS so that both are well before the end of RUS's log */
+    w->t += 1.0;
+    sample_track(&m, 0, w->t);
+    deliver(w, 0, &m, 0);
+    sample_track(&m, 1, w->t);
+    deliver(w, 1, &m, 0);
+    w->t += 100.0;
+    const char *note = "restart";
+    jmd_log_entry e = {.dir = JMD_LOG_NOTE,
+                       .peer = JMD_LOG_PEER_NONE,
+                       .t = w->t,
+                       .step = w->step,
+                       .data = (const uint8_t *)note,
+                       .len = strlen(note)};
+    assert_int_equal(jmd_ledger_log_append(w->b, &e, NULL), 0);
+    assert_int_equal(jmd_ledger_log_append(w->a, &e, NULL), 0);
+}
+
+/* Runs verify and asserts the outcome: ok, or the failure's entry index
+ * (-2: any) and a phrase of its text. */
+static void expect_verify(const char *pa, const char *pb, int ok, int64_t index, int dir,
+                          const char *what)
+{
+    jmd_ledger_verify_result r;
+    char err[300];
+    assert_int_equal(jmd_ledger_log_verify(pa, pb, 0.0, &r, err, sizeof err), 0);
+    if (ok) {
+        if (!r.ok)
+            fail_msg("verify failed: %s entry %lld: %s", r.bad_file, (long long)r.bad_index,
+                     r.what);
+        return;
+    }
+    if (r.ok) fail_msg("verify passed, expected \"%s\"", what);
+    if ((index != -2 && r.bad_index != index) || (dir && r.bad_dir != dir) ||
+        !strstr(r.what, what))
+        fail_msg("verify: %s entry %lld dir %d: \"%s\"; expected entry %lld dir %d \"%s\"",
+                 r.bad_file, (long long)r.bad_index, r.bad_dir, r.what, (long long)index, dir,
+                 what);
+}
+
+static void sql(const char *path, const char *stmt)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    char *e = NULL;
+    if (sqlite3_exec(db, stmt, NULL, NULL, &e) != SQLITE_OK) fail_msg("%s: %s", stmt, e);
+    sqlite3_close(db);
+}
+
+/* ---- tests ------------------------------------------------------------------- */
+
+static void test_round_trip(void **state)
+{
+    world *w = *state;
+    char err[300];
+    jmd_ledger_log *l;
+    assert_int_equal(jmd_ledger_log_open(w->pa, "NATO", w->ka.pk, 1, &l, err, sizeof err), 0);
+    jmd_merkle_hash leaves[40], root, r2;
+    jmd_merkle_empty_root(&r2);
+    assert_int_equal(jmd_ledger_log_root(l, &root), 0);
+    assert_memory_equal(root.b, r2.b, 32);
+    uint8_t data[40][8];
+    assert_int_equal(jmd_ledger_log_begin(l), 0);
+    assert_int_equal(jmd_ledger_log_begin(l), JMD_EINVAL);
+    for (int i = 0; i < 40; i++) {
+        for (int k = 0; k < 8; k++)
+            data[i][k] = (uint8_t)(i * 8 + k);
+        jmd_log_entry e = {.dir = i % 2 ? JMD_LOG_INPUT : JMD_LOG_NOTE,
+                           .peer = i % 2 ? JMD_LOG_PEER_WORLD : JMD_LOG_PEER_NONE,
+                           .kind = i % 7,
+                           .seq = (uint64_t)i,
+                           .t = i == 3 ? -0.0 : 0.25 * i,
+                           .step = -i,
+                           .data = data[i],
+                           .len = (size_t)(i % 9),
+                           .reason = i % 5 ? NULL : "why"};
+        uint64_t idx = 99;
+        assert_int_equal(jmd_ledger_log_append(l, &e, &idx), 0);
+        assert_int_equal(idx, (uint64_t)i);
+        assert_int_equal(jmd_ledger_log_leaf_hash(&e, &leaves[i]), 0);
+        if (i == 20) assert_int_equal(jmd_ledger_log_commit(l), 0);
+        if (i == 20) assert_int_equal(jmd_ledger_log_begin(l), 0);
+    }
+    assert_int_equal(jmd_ledger_log_commit(l), 0);
+    assert_int_equal(jmd_ledger_log_commit(l), JMD_EINVAL);
+    assert_int_equal(jmd_ledger_log_size(l), 40);
+    assert_int_equal(jmd_ledger_log_root(l, &root), 0);
+    assert_int_equal(jmd_merkle_root(leaves, 40, &r2), 0);
+    assert_memory_equal(root.b, r2.b, 32);
+    /* a transaction left open is lost at close, as in a crash */
+    assert_int_equal(jmd_ledger_log_begin(l), 0);
+    jmd_log_entry lost = {
+        .dir = JMD_LOG_NOTE, .peer = -1, .data = (const uint8_t *)"x", .len = 1};
+    assert_int_equal(jmd_ledger_log_append(l, &lost, NULL), 0);
+    jmd_ledger_log_close(l);
+
+    assert_int_equal(jmd_ledger_log_open(w->pa, "NATO", w->ka.pk, 0, &l, err, sizeof err), 0);
+    assert_int_equal(jmd_ledger_log_size(l), 40);
+    assert_int_equal(jmd_ledger_log_root(l, &root), 0);
+    assert_memory_equal(root.b, r2.b, 32);
+    jmd_log_entry_buf b = {0};
+    for (int i = 0; i < 40; i++) {
+        assert_int_equal(jmd_ledger_log_get(l, (uint64_t)i, &b), 0);
+        assert_int_equal(b.e.index, (uint64_t)i);
+        assert_int_equal(b.e.kind, i % 7);
+        assert_int_equal(b.e.step, -i);
+        assert_true(b.e.t == (i == 3 ? 0.0 : 0.25 * i));
+        assert_int_equal(b.e.len, (size_t)(i % 9));
+        assert_memory_equal(b.e.data, data[i], b.e.len);
+        if (i % 5)
+            assert_null(b.e.reason);
+        else
+            assert_string_equal(b.e.reason, "why");
+        jmd_merkle_hash h;
+        assert_int_equal(jmd_ledger_log_leaf_hash(&b.e, &h), 0);
+        assert_memory_equal(h.b, leaves[i].b, 32);
+    }
+    assert_int_equal(jmd_ledger_log_get(l, 40, &b), JMD_ENOTFOUND);
+    jmd_ledger_log_entry_free(&b);
+    jmd_ledger_log_entry_free(NULL);
+    /* proofs over the stored leaves verify against the root */
+    jmd_merkle_hash proof[JMD_MERKLE_PROOF_MAX], r17;
+    size_t n = 0;
+    assert_int_equal(jmd_ledger_log_inclusion_proof(l, 13, 40, proof, &n), 0);
+    assert_int_equal(jmd_merkle_inclusion_verify(13, 40, &leaves[13], proof, n, &root), 0);
+    assert_int_equal(jmd_ledger_log_consistency_proof(l, 17, 40, proof, &n), 0);
+    assert_int_equal(jmd_merkle_root(leaves, 17, &r17), 0);
+    assert_int_equal(jmd_merkle_consistency_verify(17, 40, &r17, &root, proof, n), 0);
+    assert_int_equal(jmd_ledger_log_inclusion_proof(l, 40, 40, proof, &n), JMD_EINVAL);
+    assert_int_equal(jmd_ledger_log_consistency_proof(l, 17, 41, proof, &n), JMD_EINVAL);
+    /* refused entries append nothing */
+    jmd_log_entry badent = {.dir = 6, .peer = -1};
+    assert_int_equal(jmd_ledger_log_append(l, &badent, NULL), JMD_EINVAL);
+    assert_non_null(strstr(jmd_ledger_log_errmsg(l), "dir: expected 1 .. 5, found 6"));
+    badent.dir = JMD_LOG_NOTE, badent.peer = 40;
+    assert_int_equal(jmd_ledger_log_append(l, &badent, NULL), JMD_EINVAL);
+    badent.peer = -1, badent.t = 1.0 / 0.0;
+    assert_int_equal(jmd_ledger_log_append(l, &badent, NULL), JMD_EINVAL);
+    uint8_t junk[4] = {1, 2, 3, 4};
+    jmd_log_entry notmsg = {.dir = JMD_LOG_SENT, .peer = 1, .kind = 5, .data = junk, .len = 4};
+    assert_int_equal(jmd_ledger_log_append(l, &notmsg, NULL), JMD_EINVAL);
+    assert_non_null(strstr(jmd_ledger_log_errmsg(l), "data: not a message"));
+    assert_int_equal(jmd_ledger_log_size(l), 40);
+    jmd_ledger_log_close(l);
+
+    /* open refuses another party, another key, a missing or existing file */
+    assert_int_equal(jmd_ledger_log_open(w->pa, "RUS", w->ka.pk, 0, &l, err, sizeof err),
+                     JMD_EPARSE);
+    assert_non_null(strstr(err, "expected the log of party RUS, found party NATO"));
+    assert_int_equal(jmd_ledger_log_open(w->pa, "NATO", w->kb.pk, 0, &l, err, sizeof err),
+                     JMD_EPARSE);
+    assert_int_equal(jmd_ledger_log_open(w->pa, "NATO", w->ka.pk, 1, &l, err, sizeof err),
+                     JMD_EIO);
+    assert_non_null(strstr(err, "expected a new file"));
+    assert_int_equal(jmd_ledger_log_open(w->pb, "NATO", w->ka.pk, 0, &l, err, sizeof err),
+                     JMD_EIO);
+    assert_null(l);
+    /* a file that is not a log */
+    FILE *f = fopen(w->pb, "w");
+    fputs("not a database\n", f);
+    fclose(f);
+    assert_int_equal(jmd_ledger_log_open(w->pb, "NATO", w->ka.pk, 0, &l, err, sizeof err),
+                     JMD_EPARSE);
+    assert_non_null(strstr(err, "rus.jmdlog: expected a jmd log"));
+    remove(w->pb);
+    /* a stored leaf that does not match its row is named on open */
+    sql(w->pa, "UPDATE entries SET step = 5 WHERE idx = 7");
+    assert_int_equal(jmd_ledger_log_open(w->pa, "NATO", w->ka.pk, 0, &l, err, sizeof err),
+                     JMD_EVERIFY);
+    assert_non_null(strstr(err, "entry 7"));
+    assert_non_null(strstr(err, "the stored leaf hash does not match its fields"));
+}
+
+static void test_leaf_serialisation(void **state)
+{
+    (void)state;
+    /* Pinned: version 1, dir, peer i32, kind, seq, t bits, step, len,
+     * data, reason length, reason (docs/ledger.md). */
+    const uint8_t d[2] = {0xAB, 0xCD};
+    jmd_log_entry e = {.dir = JMD_LOG_RECEIVED,
+                       .peer = -1,
+                       .kind = 0,
+                       .seq = 0x0102,
+                       .t = 1.0,
+                       .step = -2,
+                       .data = d,
+                       .len = 2,
+                       .reason = "r"};
+    e.dir = JMD_LOG_REJECTED;
+    uint8_t buf[64];
+    size_t n = 0;
+    assert_int_equal(jmd_ledger_log_leaf_bytes(&e, NULL, 0, &n), JMD_ERANGE);
+    assert_int_equal(n, 1 + 1 + 4 + 1 + 8 + 8 + 8 + 4 + 2 + 4 + 1);
+    assert_int_equal(jmd_ledger_log_leaf_bytes(&e, buf, sizeof buf, &n), 0);
+    static const uint8_t want[] = {
+        1,    3,    0xFF, 0xFF, 0xFF, 0xFF, 0, 0x02, 0x01, 0,    0,    0,    0,    0,
+        0,    0,    0,    0,    0,    0,    0, 0xF0, 0x3F, 0xFE, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xFF, 0xFF, 0xFF, 2,    0,    0,    0, 0xAB, 0xCD, 1,    0,    0,    0,    'r'};
+    assert_int_equal(n, sizeof want);
+    assert_memory_equal(buf, want, sizeof want);
+}
+
+static void test_approval(void **state)
+{
+    world *w = *state;
+    jmd_msg p, q;
+    uint8_t sig[64];
+    sample_proposal(&p, 7);
+    p.seq = 3, p.t = 5.0;
+    assert_int_equal(jmd_ledger_approval_sign(&w->ka, &p, sig), 0);
+    assert_int_equal(jmd_ledger_approval_verify(w->ka.pk, &p, sig), 0);
+    /* the proposal's authenticator is not part of what is approved */
+    q = p;
+    assert_int_equal(jmd_ledger_auth_sign(&q, &w->kb), 0);
+    assert_int_equal(jmd_ledger_approval_verify(w->ka.pk, &q, sig), 0);
+    /* nor are the copy's sequence number and addressee (each partner gets
+     * its own numbered copy of one proposal) */
+    q = p, q.seq++;
+    assert_int_equal(jmd_ledger_approval_verify(w->ka.pk, &q, sig), 0);
+    q = p, q.receiver = JMD_MSG_BROADCAST;
+    assert_int_equal(jmd_ledger_approval_verify(w->ka.pk, &q, sig), 0);
+    /* any change of the proposal, its sender or time, or the key fails */
+    q = p, q.u.proposal.t_launch += 1e-9;
+    assert_int_equal(jmd_ledger_approval_verify(w->ka.pk, &q, sig), JMD_EVERIFY);
+    q = p, q.t += 1e-9;
+    assert_int_equal(jmd_ledger_approval_verify(w->ka.pk, &q, sig), JMD_EVERIFY);
+    q = p, q.sender = (q.sender + 1) % 2;
+    assert_int_equal(jmd_ledger_approval_verify(w->ka.pk, &q, sig), JMD_EVERIFY);
+    assert_int_equal(jmd_ledger_approval_verify(w->kb.pk, &p, sig), JMD_EVERIFY);
+    sig[10] ^= 1;
+    assert_int_equal(jmd_ledger_approval_verify(w->ka.pk, &p, sig), JMD_EVERIFY);
+    /* an approval is not an envelope signature of the same message */
+    q = p;
+    assert_int_equal(jmd_ledger_auth_sign(&q, &w->ka), 0);
+    assert_int_equal(jmd_ledger_approval_verify(w->ka.pk, &p, q.auth.bytes), JMD_EVERIFY);
+    /* not a proposal, or invalid */
+    q = p, q.kind = JMD_MSG_VOTE;
+    memset(&q.u, 0, sizeof q.u);
+    assert_int_equal(jmd_ledger_approval_sign(&w->ka, &q, sig), JMD_EINVAL);
+    assert_int_equal(jmd_ledger_approval_verify(w->ka.pk, &q, sig), JMD_EINVAL);
+    q = p, q.u.proposal.icpt_lat = 3.0;
+    assert_int_equal(jmd_ledger_approval_sign(&w->ka, &q, sig), JMD_EINVAL);
+    assert_int_equal(jmd_ledger_approval_sign(NULL, &p, sig), JMD_EINVAL);
+}
+
+static void test_cosign(void **state)
+{
+    world *w = *state;
+    jmd_msg cps[2][2];
+    session(w, cps);
+    char err[300];
+    /* A's second checkpoint was accepted by B; rebuild variants of it. */
+    jmd_msg good = cps[0][1], m;
+    /* the same checkpoint again: prev_size is now the last cosigned size */
+    assert_int_equal(jmd_ledger_log_cosign_check(w->b, &good, w->ka.pk, err, sizeof err),
+                     JMD_EVERIFY);
+    assert_non_null(strstr(err, "prev_size"));
+    /* a new checkpoint of A over more entries is accepted */
+    jmd_msg next;
+    assert_int_equal(jmd_ledger_log_checkpoint(w->a, &w->ka, 0, &next), 0);
+    next.seq = 1000, next.t = w->t;
+    assert_int_equal(jmd_ledger_auth_sign(&next, &w->ka), 0);
+    /* forked history: another root at the new size, properly signed */
+    m = next;
+    m.u.checkpoint.root[0] ^= 1;
+    assert_int_equal(jmd_ledger_auth_sign(&m, &w->ka), 0);
+    assert_int_equal(jmd_ledger_log_cosign_check(w->b, &m, w->ka.pk, err, sizeof err),
+                     JMD_EVERIFY);
+    assert_non_null(strstr(err, "a forked history"));
+    /* a rewritten history: a proof from another old root */
+    m = next;
+    m.u.checkpoint.proof[0][5] ^= 0x40;
+    assert_int_equal(jmd_ledger_auth_sign(&m, &w->ka), 0);
+    assert_int_equal(jmd_ledger_log_cosign_check(w->b, &m, w->ka.pk, err, sizeof err),
+                     JMD_EVERIFY);
+    /* a wrong signature */
+    m = next;
+    m.auth.bytes[3] ^= 1;
+    assert_int_equal(jmd_ledger_log_cosign_check(w->b, &m, w->ka.pk, err, sizeof err),
+                     JMD_EVERIFY);
+    assert_non_null(strstr(err, "signature does not verify"));
+    assert_int_equal(jmd_ledger_log_cosign_check(w->b, &next, w->kb.pk, err, sizeof err),
+                     JMD_EVERIFY);
+    /* prev_size skipping the last cosigned size */
+    m = next;
+    m.u.checkpoint.prev_size = 0;
+    m.u.checkpoint.nproof = 0;
+    assert_int_equal(jmd_ledger_auth_sign(&m, &w->ka), 0);
+    assert_int_equal(jmd_ledger_log_cosign_check(w->b, &m, w->ka.pk, err, sizeof err),
+                     JMD_EVERIFY);
+    assert_non_null(strstr(err, "prev_size 0, expected"));
+    /* a cosignature passed off as a checkpoint */
+    m = next;
+    m.sender = 1;
+    assert_int_equal(jmd_ledger_auth_sign(&m, &w->kb), 0);
+    assert_int_equal(jmd_ledger_log_cosign_check(w->b, &m, w->kb.pk, err, sizeof err),
+                     JMD_EVERIFY);
+    /* none of that changed anything: the good one is still accepted */
+    if (jmd_ledger_log_cosign_check(w->b, &next, w->ka.pk, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    /* a cosignature of a root A never checkpointed is not stored */
+    m = next;
+    m.sender = 1;
+    m.u.checkpoint.root[1] ^= 1;
+    assert_int_equal(jmd_ledger_auth_sign(&m, &w->kb), 0);
+    assert_int_equal(jmd_ledger_log_cosignature_store(w->a, &m, w->kb.pk, err, sizeof err),
+                     JMD_EVERIFY);
+    /* checkpoint_signed refuses a message the log's key did not sign */
+    m = next;
+    assert_int_equal(jmd_ledger_auth_sign(&m, &w->kb), 0);
+    assert_int_equal(jmd_ledger_log_checkpoint_signed(w->a, &m), JMD_EVERIFY);
+    assert_int_equal(jmd_ledger_log_checkpoint_signed(w->a, &next), 0);
+    assert_int_equal(jmd_ledger_log_checkpoint(w->a, &w->kb, 0, &m), JMD_EINVAL);
+}
+
+static void test_verify_clean(void **state)
+{
+    world *w = *state;
+    session(w, NULL);
+    close_both(w);
+    expect_verify(w->pa, NULL, 1, 0, 0, NULL);
+    expect_verify(w->pb, NULL, 1, 0, 0, NULL);
+    expect_verify(w->pa, w->pb, 1, 0, 0, NULL);
+    expect_verify(w->pb, w->pa, 1, 0, 0, NULL);
+    jmd_ledger_verify_result r;
+    char err[300];
+    assert_int_equal(jmd_ledger_log_verify(w->pa, w->pb, 0.0, &r, err, sizeof err), 0);
+    assert_string_equal(r.party, "NATO");
+    assert_string_equal(r.peer_party, "RUS");
+    assert_true(r.checkpoints == 4 && r.unsigned_checkpoints == 0 && r.cosigned == 4);
+    assert_true(r.cosignatures == 4 && r.signatures > 0 && r.approvals == 12);
+    assert_true(r.included > 0 && r.crossed > 10 && r.in_flight == 0);
+    /* the logs reopen for appending; a checkpoint made but never signed
+     * (a crash in between) is counted, not failed */
+    open_both(w, 0);
+    assert_int_equal(jmd_ledger_log_size(w->a) > 10, 1);
+    jmd_log_entry e = {.dir = JMD_LOG_NOTE, .peer = -1, .t = 1e4, .data = (const uint8_t *)"x",
+                       .len = 1};
+    assert_int_equal(jmd_ledger_log_append(w->a, &e, NULL), 0);
+    jmd_msg cp;
+    assert_int_equal(jmd_ledger_log_checkpoint(w->a, &w->ka, 0, &cp), 0);
+    close_both(w);
+    assert_int_equal(jmd_ledger_log_verify(w->pa, NULL, 0.0, &r, err, sizeof err), 0);
+    assert_true(r.ok && r.checkpoints == 3 && r.unsigned_checkpoints == 1);
+    /* errors: files that are not logs */
+    assert_int_equal(jmd_ledger_log_verify("/nonexistent/x", NULL, 0, &r, err, sizeof err),
+                     JMD_EIO);
+    assert_non_null(strstr(err, "/nonexistent/x: cannot be read"));
+    char p[400];
+    snprintf(p, sizeof p, "%s/text", w->dir);
+    FILE *f = fopen(p, "w");
+    fputs("hello\n", f);
+    fclose(f);
+    assert_int_equal(jmd_ledger_log_verify(p, NULL, 0, &r, err, sizeof err), JMD_EPARSE);
+    assert_int_equal(jmd_ledger_log_verify(w->pa, p, 0, &r, err, sizeof err), JMD_EPARSE);
+    assert_non_null(strstr(err, "text: expected a jmd log"));
+}
+
+/* An edited data blob: the first bad entry is named by its leaf hash. */
+static void test_verify_edited_blob(void **state)
+{
+    world *w = *state;
+    session(w, NULL);
+    close_both(w);
+    sql(w->pa, "UPDATE entries SET data = x'00112233' WHERE idx = 4");
+    sql(w->pa, "UPDATE entries SET data = x'00112233' WHERE idx = 9");
+    expect_verify(w->pa, NULL, 0, 4, 0, "the stored leaf hash does not match");
+}
+
+/* An edited row whose leaf hash was recomputed: the checkpoint root
+ * catches it. */
+static void test_verify_rewritten_row(void **state)
+{
+    world *w = *state;
+    session(w, NULL);
+    close_both(w);
+    jmd_ledger_log *l;
+    char err[300];
+    assert_int_equal(jmd_ledger_log_open(w->pa, "NATO", w->ka.pk, 0, &l, err, sizeof err), 0);
+    jmd_log_entry_buf b = {0};
+    assert_int_equal(jmd_ledger_log_get(l, 2, &b), 0);
+    b.e.step = 77; /* the editor's change */
+    jmd_merkle_hash h;
+    assert_int_equal(jmd_ledger_log_leaf_hash(&b.e, &h), 0);
+    jmd_ledger_log_entry_free(&b);
+    jmd_ledger_log_close(l);
+    char stmt[300], hex[65];
+    jmd_ledger_hex(h.b, 32, hex);
+    snprintf(stmt, sizeof stmt, "UPDATE entries SET step = 77, leaf = x'%s' WHERE idx = 2",
+             hex);
+    sql(w->pa, stmt);
+    expect_verify(w->pa, NULL, 0, -1, 0, "its root is not the root of entries");
+}
+
+/* A log truncated below what the peer cosigned (checkpoints and
+ * cosignatures dropped too, so it is self-consistent): --peer catches it. */
+static void test_verify_truncated(void **state)
+{
+    world *w = *state;
+    jmd_msg cps[2][2];
+    session(w, cps);
+    close_both(w);
+    uint64_t keep = cps[0][0].u.checkpoint.log_size + 1;
+    char stmt[300];
+    snprintf(
+        stmt, sizeof stmt,
+        "DELETE FROM entries WHERE idx >= %llu; DELETE FROM checkpoints WHERE size > %llu; "
+        "DELETE FROM cosignatures WHERE size > %llu",
+        (unsigned long long)keep, (unsigned long long)keep, (unsigned long long)keep);
+    sql(w->pa, stmt);
+    expect_verify(w->pa, NULL, 1, 0, 0, NULL);
+    expect_verify(w->pa, w->pb, 0, -1, 0, "RUS cosigned this log at size");
+    expect_verify(w->pa, w->pb, 0, -1, 0, "(truncated)");
+}
+
+/* A RECEIVED entry deleted (after the last checkpoint, indexes renumbered):
+ * the sender's SENT entry is not found at the receiver. */
+static void test_verify_deleted_received(void **state)
+{
+    world *w = *state;
+    session(w, NULL);
+    jmd_ledger_log *b = w->b;
+    uint64_t nb = jmd_ledger_log_size(b);
+    close_both(w);
+    /* RUS's entries end: ..., RECEIVED track from NATO, SENT track, NOTE */
+    char stmt[300];
+    snprintf(
+        stmt, sizeof stmt,
+        "DELETE FROM entries WHERE idx = %llu; UPDATE entries SET idx = idx - 1 WHERE idx > "
+        "%llu",
+        (unsigned long long)(nb - 3), (unsigned long long)(nb - 3));
+    sql(w->pb, stmt);
+    expect_verify(w->pb, NULL, 1, 0, 0, NULL);
+    jmd_ledger_log *a;
+    char err[300];
+    assert_int_equal(jmd_ledger_log_open(w->pa, "NATO", w->ka.pk, 0, &a, err, sizeof err), 0);
+    uint64_t na = jmd_ledger_log_size(a);
+    jmd_ledger_log_close(a);
+    /* NATO's entries end: ..., SENT track, RECEIVED track, NOTE */
+    expect_verify(w->pa, w->pb, 0, (int64_t)(na - 3), JMD_LOG_SENT, "not in RUS's log");
+    /* within the in-flight window it is not required */
+    jmd_ledger_verify_result r;
+    assert_int_equal(jmd_ledger_log_verify(w->pa, w->pb, 1000.0, &r, err, sizeof err), 0);
+    assert_true(r.ok && r.in_flight > 0);
+}
+
+/* A forged message in a log (a vote whose signature is not the voter's)
+ * and a launch order whose quoted approval is not over the proposal. */
+static void test_verify_signatures(void **state)
+{
+    world *w = *state;
+    session(w, NULL);
+    /* NATO logs a launch order whose RUS approval is over another
+     * proposal: well-formed and signed by NATO, but the approval fails. */
+    jmd_msg prop, m;
+    sample_proposal(&prop, 100);
+    prop.seq = 4; /* not the proposal as sent */
+    memset(&m, 0, sizeof m);
+    m.kind = JMD_MSG_LAUNCH_ORDER;
+    m.u.order.proposal_id = 100;
+    m.u.order.napprovals = 1;
+    m.u.order.approvals[0].party = 1;
+    m.u.order.approvals[0].sig_len = 64;
+    assert_int_equal(jmd_ledger_approval_sign(&w->kb, &prop, m.u.order.approvals[0].sig), 0);
+    w->t += 1;
+    deliver(w, 0, &m, 1);
+    uint64_t idx = jmd_ledger_log_size(w->a) - 1;
+    close_both(w);
+    expect_verify(w->pa, NULL, 0, (int64_t)idx, JMD_LOG_SENT,
+                  "approval 0 (party 1) does not verify");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_leaf_serialisation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_approval, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cosign, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_verify_clean, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_verify_edited_blob, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_verify_rewritten_row, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_verify_truncated, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_verify_deleted_received, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_verify_signatures, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
