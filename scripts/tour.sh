@@ -33,6 +33,12 @@ step catalogue
 step run examples/salvo.yaml --out "$out/salvo"
 # Trust: can NATO's European sites reach Russia's strategic deterrent?
 step assure examples/europe-transparency.yaml --deterrent Russia --out "$out/assure"
+# The federated system: NATO's and Russia's nodes as processes of their
+# own over Cyclone DDS (loopback), every message signed or MACed, each
+# party's signed Merkle ledger, then both ledgers verified and
+# cross-checked; the result is the one jmd run gives (docs/federation.md).
+rm -rf "$out/federation"
+step federate examples/europe-shared-threat.yaml --model connected --out "$out/federation" --quiet
 # The main job: every cooperation model on the same world, common random
 # numbers, Monte Carlo with 95 % intervals.
 threads=$(nproc 2>/dev/null || echo 1)

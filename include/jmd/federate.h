@@ -268,6 +268,15 @@ int jmd_dds_wait_matched(jmd_dds *d, int n, int timeout_ms);
  * next call on d. Never NULL ("" for a NULL d). */
 const char *jmd_dds_last_error(const jmd_dds *d);
 
+/* Sends now the frames jmd_dds_write has queued (writes are batched into
+ * packets: a frame may wait in its writer until a packet fills or is
+ * flushed). jmd_dds_take, jmd_dds_wait_matched and jmd_dds_close flush
+ * first, so a caller that only ever blocks in those needs no call; call it
+ * before blocking anywhere else (a sleep, a pipe, waitpid) while a peer
+ * waits for what was written, and at the end of a step's writes for the
+ * lowest latency. NULL is a no-op. */
+void jmd_dds_flush(jmd_dds *d);
+
 /* Waits (up to 2 s in all) until the readers matched to this participant's
  * writers acknowledged everything written, so a FINAL written just before
  * is not lost, then deletes the participant (peers notice at once, not
@@ -302,7 +311,7 @@ int jmd_federation_keys(const jmd_federation *f, const jmd_scenario *sc,
 
 /* ---- the node process ---------------------------------------------------- */
 
-#define JMD_NODE_REASONS_MAX 16
+#define JMD_NODE_REASONS_MAX 64
 
 typedef struct {
     int party;                /* index into the scenario's parties */
@@ -321,6 +330,7 @@ typedef struct {
                                  crash): replay it, then carry on (docs/federation.md) */
     int64_t crash_at_step;    /* fault injection: SIGKILL itself in the middle of this step,
                                  after sending, before committing (-1: never) */
+    int fault_bad_approvals;  /* fault injection: its approval signatures do not verify */
 } jmd_node_opts;
 
 /* What a node did, for its command's summary and for tests. */

@@ -131,6 +131,8 @@ typedef struct {
     double duration;           /* s of simulated time after the epoch */
     double step;               /* s, engine time step */
     uint64_t seed;             /* run seed (jmd/rng.h) */
+    char federation[1024];     /* `federation`: the federation file's path (relative paths
+                                  resolved against the scenario's folder), "" if none */
 
     jmd_party *parties;
     size_t nparties;

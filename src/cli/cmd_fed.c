@@ -26,7 +26,7 @@
 typedef struct {
     const char *path, *fed, *run_tag, *model_arg, *outdir, *party, *key, *ledger;
     uint64_t seed;
-    int have_seed, have_domain, quiet, resume;
+    int have_seed, have_domain, quiet, resume, bad_approvals;
     uint32_t domain;
     double timeout;
     long crash_step;
@@ -69,7 +69,8 @@ static int parse_args(const char *cmd, int argc, char **argv, const char *allowe
     a->crash_step = -1;
     for (int i = 1; i < argc; i++) {
         const char *f = argv[i], *v;
-        if (f[0] == '-' && f[1] == '-' && strstr(allowed, f) &&
+        /* a flag is a whole word of `allowed` (one with a blank in it is none) */
+        if (f[0] == '-' && f[1] == '-' && !strchr(f, ' ') && strstr(allowed, f) &&
             strstr(allowed, f)[strlen(f)] == ' ') {
             if (strcmp(f, "--quiet") == 0) {
                 a->quiet = 1;
@@ -77,6 +78,10 @@ static int parse_args(const char *cmd, int argc, char **argv, const char *allowe
             }
             if (strcmp(f, "--resume") == 0) {
                 a->resume = 1;
+                continue;
+            }
+            if (strcmp(f, "--fault-bad-approvals") == 0) {
+                a->bad_approvals = 1;
                 continue;
             }
             if (jmd_cli_value(cmd, argc, argv, &i, &v) != 0) return JMD_EXIT_USAGE;
@@ -173,8 +178,8 @@ void jmd_cmd_world_help(FILE *out)
             "does.\n"
             "\n"
             "Options:\n"
-            "  --federation FILE  the federation file (docs/federation.md); only its\n"
-            "                     domain is used here\n"
+            "  --federation FILE  the federation file (docs/federation.md; default: the\n"
+            "                     scenario's `federation`); only its domain is used here\n"
             "  --domain N   DDS domain id 0..232 (default: the federation file's, else 0);\n"
             "               the world and the nodes must agree\n"
             "  --run TAG    run tag (1-32 of A-Z a-z 0-9 - _) in every topic name, so\n"
@@ -236,10 +241,14 @@ int jmd_cmd_world(int argc, char **argv)
                             "--quiet",
                             &a);
     if (status != 0) return status;
-    if ((status = load_fed("world", &a, &fed)) != 0) return status;
     if (jmd_scenario_load(a.path, &sc, err, sizeof err) != 0) {
         fprintf(stderr, "jmd world: %s\n", err);
         return JMD_EXIT_USAGE;
+    }
+    if (!a.fed && sc->federation[0]) a.fed = sc->federation; /* the scenario names one */
+    if ((status = load_fed("world", &a, &fed)) != 0) {
+        jmd_scenario_free(sc);
+        return status;
     }
     status = world_main("world", &a, sc);
     jmd_scenario_free(sc);
@@ -251,7 +260,7 @@ int jmd_cmd_world(int argc, char **argv)
 void jmd_cmd_node_help(FILE *out)
 {
     fprintf(out,
-            "Usage: jmd node SCENARIO.yaml --party NAME --key FILE --federation FILE\n"
+            "Usage: jmd node SCENARIO.yaml --party NAME --key FILE [--federation FILE]\n"
             "                [--ledger FILE] [--resume] [--domain N] [--run TAG] [--model M]\n"
             "                [--timeout S] [--quiet]\n"
             "\n"
@@ -272,7 +281,8 @@ void jmd_cmd_node_help(FILE *out)
             "Options:\n"
             "  --party NAME       the party this node is (a party of the scenario; required)\n"
             "  --key FILE         its key file from jmd keygen (required)\n"
-            "  --federation FILE  every party's public key (required; docs/federation.md)\n"
+            "  --federation FILE  every party's public key (docs/federation.md); required\n"
+            "                     unless the scenario names one (`federation: FILE`)\n"
             "  --ledger FILE      the ledger to create (default: NAME.ledger); it must not\n"
             "                     exist, unless --resume\n"
             "  --resume           restart a node that stopped (a crash, SIGKILL) from its\n"
@@ -286,6 +296,8 @@ void jmd_cmd_node_help(FILE *out)
             "  --fault-crash-step N  fault injection for tests: the node kills itself with\n"
             "                     SIGKILL in step N, after sending its messages and before\n"
             "                     committing its ledger (restart it with --resume)\n"
+            "  --fault-bad-approvals  fault injection for tests: the node's approval\n"
+            "                     signatures (joint model) do not verify\n"
             "  --help             this help\n"
             "\n"
             "Example:\n"
@@ -297,7 +309,7 @@ void jmd_cmd_node_help(FILE *out)
 
 static const char NODE_FLAGS[] =
     "--party --key --federation --ledger --resume --domain --run --model --timeout --quiet "
-    "--fault-crash-step ";
+    "--fault-crash-step --fault-bad-approvals ";
 
 static int node_main(const char *cmd, fed_args *a, const jmd_federation *fed,
                      const jmd_scenario *sc, int *out_status)
@@ -363,6 +375,7 @@ static int node_main(const char *cmd, fed_args *a, const jmd_federation *fed,
     }
     o.resume = a->resume;
     o.crash_at_step = a->crash_step;
+    o.fault_bad_approvals = a->bad_approvals;
     if ((rc = jmd_ledger_log_open(ledger_path, a->party, o.key.pk, !a->resume, &log, err,
                                   sizeof err)) != 0) {
         if (rc == JMD_EPARSE || rc == JMD_EVERIFY || rc == JMD_EINVAL)
@@ -390,6 +403,11 @@ static int node_main(const char *cmd, fed_args *a, const jmd_federation *fed,
                "refused\n",
                a->party, (long long)rep.steps, rep.stats.proposals, rep.stats.approvals,
                rep.stats.vetoes, (unsigned long long)rep.rejected);
+        if (rep.stats.bad_approvals || rep.stats.bad_orders || rep.stats.unsigned_refused)
+            printf("  approvals refused for a missing or bad signature: %d; partners' launch "
+                   "orders not counted (approvals did not verify): %d; own rounds not fired for "
+                   "a missing signature: %d\n",
+                   rep.stats.bad_approvals, rep.stats.bad_orders, rep.stats.unsigned_refused);
         if (rep.resumed_at >= 0)
             printf("  resumed from the ledger at step %lld (%llu entries replayed; %llu copies "
                    "of messages it already held re-received and dropped)\n",
@@ -416,17 +434,24 @@ int jmd_cmd_node(int argc, char **argv)
     char err[1024];
     int status = parse_args("node", argc, argv, NODE_FLAGS,
                             "--party, --key, --federation, --ledger, --resume, --domain, --run, "
-                            "--model, --timeout or --quiet",
+                            "--model, --timeout, --quiet or --fault-crash-step",
                             &a);
     if (status != 0) return status;
     if (!a.party) return jmd_cli_usage_error("node", "--party: expected a party name, found nothing");
     if (!a.key) return jmd_cli_usage_error("node", "--key: expected a key file, found nothing");
-    if (!a.fed)
-        return jmd_cli_usage_error("node", "--federation: expected a federation file, found nothing");
-    if ((status = load_fed("node", &a, &fed)) != 0) return status;
     if (jmd_scenario_load(a.path, &sc, err, sizeof err) != 0) {
         fprintf(stderr, "jmd node: %s\n", err);
         return JMD_EXIT_USAGE;
+    }
+    if (!a.fed && sc->federation[0]) a.fed = sc->federation; /* the scenario names one */
+    if (!a.fed) {
+        jmd_scenario_free(sc);
+        return jmd_cli_usage_error("node", "--federation: expected a federation file (or a "
+                                           "`federation` key in the scenario), found nothing");
+    }
+    if ((status = load_fed("node", &a, &fed)) != 0) {
+        jmd_scenario_free(sc);
+        return status;
     }
     node_main("node", &a, &fed, sc, &status);
     jmd_scenario_free(sc);
@@ -452,7 +477,8 @@ void jmd_cmd_federate_help(FILE *out)
             "\n"
             "Options:\n"
             "  --out DIR    where everything goes (default: federation); created if missing;\n"
-            "               keys and ledgers already there are an error, never overwritten\n"
+            "               keys, ledgers or a federation.txt already there are an error,\n"
+            "               never overwritten\n"
             "  --model M    cooperation model (default: the scenario's)\n"
             "  --seed N     run seed (default: the scenario's)\n"
             "  --domain N   DDS domain id 0..232 (default 0; a run tag made from the process\n"
@@ -488,6 +514,23 @@ int jmd_cmd_federate(int argc, char **argv)
     if (jmd_scenario_load(a.path, &sc, err, sizeof err) != 0) {
         fprintf(stderr, "jmd %s: %s\n", cmd, err);
         return JMD_EXIT_USAGE;
+    }
+    /* An earlier federation's files are never overwritten: refuse before
+     * writing anything (the federation file first of all). */
+    for (size_t i = 0; i <= 2 * sc->nparties; i++) {
+        struct stat st;
+        if (i == 2 * sc->nparties) snprintf(path, sizeof path, "%s/federation.txt", a.outdir);
+        else
+            snprintf(path, sizeof path, i % 2 ? "%s/%s.ledger" : "%s/keys/%s.key", a.outdir,
+                     sc->parties[i / 2].name);
+        if (stat(path, &st) == 0) {
+            jmd_cli_usage_error(cmd, "--out: expected a directory without an earlier "
+                                     "federation's keys, ledgers or federation.txt, found the "
+                                     "existing \"%s\"",
+                                path);
+            jmd_scenario_free(sc);
+            return JMD_EXIT_USAGE;
+        }
     }
     status = JMD_EXIT_FAIL;
     ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);

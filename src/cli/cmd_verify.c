@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "jmd/federate.h"
 #include "jmd/ledger.h"
 
 #define CMD "verify"
@@ -61,6 +62,21 @@ static const char *dir_name(int dir)
     return dir >= 1 && dir <= 5 ? names[dir] : names[0];
 }
 
+/* An entry's kind in words: a message kind, or for an INPUT entry the
+ * world frame it holds (docs/federation.md §6), "note" for a NOTE. */
+static const char *entry_kind(int dir, int kind)
+{
+    if (dir == JMD_LOG_NOTE) return "note";
+    if (dir != JMD_LOG_INPUT) return jmd_msg_kind_name(kind);
+    switch (kind) {
+    case JMD_FRAME_TICK: return "tick";
+    case JMD_FRAME_SCAN: return "scan";
+    case JMD_FRAME_CUE: return "cue";
+    case JMD_FRAME_ASSESS: return "assessment";
+    default: return "world frame";
+    }
+}
+
 static void print_text(const jmd_ledger_verify_result *r, const char *log, const char *peer)
 {
     printf("log %s: party %s, %llu entries\n", log, r->party, (unsigned long long)r->entries);
@@ -84,7 +100,7 @@ static void print_text(const jmd_ledger_verify_result *r, const char *log, const
         printf("ok\n");
     } else if (r->bad_index >= 0) {
         printf("FAILED %s entry %lld (%s %s seq %llu): %s\n", r->bad_file,
-               (long long)r->bad_index, dir_name(r->bad_dir), jmd_msg_kind_name(r->bad_kind),
+               (long long)r->bad_index, dir_name(r->bad_dir), entry_kind(r->bad_dir, r->bad_kind),
                (unsigned long long)r->bad_seq, r->what);
     } else {
         printf("FAILED %s: %s\n", r->bad_file, r->what);
@@ -119,7 +135,7 @@ static void print_json(const jmd_ledger_verify_result *r, const char *log, const
         if (r->bad_index >= 0)
             printf(", \"index\": %lld, \"dir\": \"%s\", \"kind\": \"%s\", \"seq\": %llu",
                    (long long)r->bad_index, dir_name(r->bad_dir),
-                   jmd_msg_kind_name(r->bad_kind), (unsigned long long)r->bad_seq);
+                   entry_kind(r->bad_dir, r->bad_kind), (unsigned long long)r->bad_seq);
         printf(", \"what\": ");
         jmd_cli_json_string(stdout, r->what);
         printf("}");

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/core__grow.h"
 #include "jmd/error.h"
 #include "jmd/federate.h"
 
@@ -37,17 +38,6 @@ struct jmd_node_driver {
     jmd_party_order buf[64];
 };
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap) return 0;
-    size_t c = *cap ? *cap : 16;
-    while (c < need) c *= 2;
-    void *q = realloc(*p, c * size);
-    if (!q) return JMD_ENOMEM;
-    *p = q;
-    *cap = c;
-    return 0;
-}
 
 int jmd_node_driver_create(const jmd_scenario *sc, int party, jmd_gov_model model,
                            uint64_t seed, const jmd_party_opts *opts, jmd_node_driver **out)
@@ -100,7 +90,7 @@ int jmd_node_driver_receive(jmd_node_driver *d, const jmd_msg *m, double t_deliv
 {
     if (!d || !m) return JMD_EINVAL;
     if (m->kind == JMD_MSG_LAUNCH_WARNING && m->u.warning.track_id != JMD_MSG_NO_ID) {
-        if (grow((void **)&d->wrecv, &d->capwrecv, d->nwrecv + 1, sizeof *d->wrecv))
+        if (jmd__grow((void **)&d->wrecv, &d->capwrecv, d->nwrecv + 1, sizeof *d->wrecv))
             return JMD_ENOMEM;
         d->wrecv[d->nwrecv++] =
             (jmd_fed_warn_recv){m->sender, (long)m->u.warning.track_id, t_deliver};
@@ -141,7 +131,7 @@ static int announce(jmd_node_driver *d, jmd_frame_done *rep)
         for (size_t k = 0; k < d->nannounced && !seen; k++) seen = d->announced[k] == ti.id;
         if (seen) continue;
         size_t cap = rep->nconfirmed;
-        if (grow((void **)&d->announced, &d->capannounced, d->nannounced + 1, sizeof(long)))
+        if (jmd__grow((void **)&d->announced, &d->capannounced, d->nannounced + 1, sizeof(long)))
             return JMD_ENOMEM;
         d->announced[d->nannounced++] = ti.id;
         jmd_fed_track_note *c = realloc(rep->confirmed, (cap + 1) * sizeof *c);
@@ -177,7 +167,7 @@ int jmd_node_driver_step(jmd_node_driver *d, int64_t step, double t, double t_ne
     rc = JMD_ENOMEM;
     if (n > 0) {
         if (!(rep->orders = calloc(n, sizeof *rep->orders))) goto fail;
-        if (grow((void **)&d->orders, &d->caporders, d->norders + n, sizeof *d->orders))
+        if (jmd__grow((void **)&d->orders, &d->caporders, d->norders + n, sizeof *d->orders))
             goto fail;
         for (size_t i = 0; i < n; i++) {
             rep->orders[i].o = d->buf[i];

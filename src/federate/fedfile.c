@@ -102,12 +102,17 @@ int jmd_federation_parse(const char *text, size_t len, const char *name, jmd_fed
         }
         if (vl == 0) {
             rc = fail(err, errlen, name, line, vcol, "expected a value after the keyword, found %s",
-                      NULL);
+                      "the end of the line");
             goto bad;
         }
         if (rest != e) {
+            /* a copy: the text need not be NUL-terminated after the line */
+            char more[48];
+            size_t ml = (size_t)(e - rest) < 40 ? (size_t)(e - rest) : 40;
+            memcpy(more, rest, ml);
+            more[ml] = '\0';
             rc = fail(err, errlen, name, line, (size_t)(rest - s) + col,
-                      "expected the end of the line, found \"%s\"", rest);
+                      "expected the end of the line, found \"%s\"", more);
             goto bad;
         }
         char val[80];
@@ -170,7 +175,7 @@ int jmd_federation_parse(const char *text, size_t len, const char *name, jmd_fed
             want_public = 0;
         } else {
             rc = fail(err, errlen, name, line, col,
-                      "expected jmd-federation, domain, party or public, found \"%s\"", tok);
+                      "expected domain, party or public, found \"%s\"", tok);
             goto bad;
         }
     }

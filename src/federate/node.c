@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/core__grow.h"
 #include "jmd/error.h"
 #include "jmd/exchange.h"
 #include "jmd/federate.h"
@@ -53,6 +54,9 @@ typedef struct {
     jmd_frame *in;                 /* the world's inputs not yet applied */
     size_t nin, capin;
     jmd_frame tick;                /* the TICK of the current step, when kind != 0 */
+    jmd_frame *later;              /* TICKs of later steps (a restarted node catching up
+                                      receives the world's history at once) */
+    size_t nlater, caplater;
     int64_t step;                  /* the next step to apply */
     uint64_t seed;                 /* the run's, from the world's TICKs */
     int model;
@@ -70,17 +74,6 @@ typedef struct {
     size_t errlen;
 } node;
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap) return 0;
-    size_t c = *cap ? *cap : 16;
-    while (c < need) c *= 2;
-    void *q = realloc(*p, c * size);
-    if (!q) return JMD_ENOMEM;
-    *p = q;
-    *cap = c;
-    return 0;
-}
 
 /* Decisive kinds are signed, high-rate ones carry a pair MAC. */
 static int signed_kind(int kind)
@@ -303,7 +296,7 @@ static int on_peer(node *n, const jmd_frame_peer *pf)
     *last = m->seq;
     if (m->kind == JMD_MSG_CHECKPOINT) return on_checkpoint(n, m, pf->t_deliver);
     n->received[m->sender]++;
-    if ((rc = grow((void **)&n->q, &n->capq, n->nq + 1, sizeof *n->q)) != 0) return rc;
+    if ((rc = jmd__grow((void **)&n->q, &n->capq, n->nq + 1, sizeof *n->q)) != 0) return rc;
     n->q[n->nq++] = (inmsg){*m, pf->t_deliver};
     return record_msg(n, JMD_LOG_RECEIVED, m->sender, m, pf->t_deliver, NULL);
 }
@@ -323,6 +316,7 @@ static int inmsg_cmp(const void *a, const void *b)
  * make the result depend on who ran first. */
 static int deliver_due(node *n, double t)
 {
+    if (n->nq == 0) return 0;
     qsort(n->q, n->nq, sizeof *n->q, inmsg_cmp);
     size_t keep = 0;
     for (size_t k = 0; k < n->nq; k++) {
@@ -417,12 +411,33 @@ static int in_cmp(const void *a, const void *b)
 }
 
 /* Whether everything step `step` needs is here. */
+/* A TICK that came early becomes the current step's when its step comes. */
+static int on_frame(node *n, jmd_frame *f);
+static int promote_tick(node *n)
+{
+    if (n->tick.kind == JMD_FRAME_TICK) return 0;
+    for (size_t i = 0; i < n->nlater; i++) {
+        if (n->later[i].u.tick.step != n->step) continue;
+        jmd_frame f = n->later[i];
+        n->later[i] = n->later[--n->nlater];
+        return on_frame(n, &f);
+    }
+    return 0;
+}
+
 static int ready(node *n)
 {
     if (n->tick.kind != JMD_FRAME_TICK) return 0;
     const jmd_frame_tick *k = &n->tick.u.tick;
+    /* The world counts what each peer wrote by the end of the last step; a
+     * fast peer may already have written this step's messages too, which
+     * must not stand in for a late one of the last step (frames of
+     * different kinds travel on different writers, unordered). */
+    uint64_t early[JMD_MSG_MAX_PARTIES] = {0};
+    for (size_t i = 0; i < n->nq; i++)
+        if (n->q[i].m.t >= k->t) early[n->q[i].m.sender]++;
     for (int p = 0; p < n->np; p++)
-        if (p != n->self && n->received[p] < k->expect[p]) return 0;
+        if (p != n->self && n->received[p] - early[p] < k->expect[p]) return 0;
     if (k->end) return 1;
     uint32_t na = 0, nc = 0, ns = 0;
     for (size_t i = 0; i < n->nin; i++) {
@@ -508,7 +523,7 @@ static int apply_step(node *n)
         return final_frame(n);
     }
     if ((rc = note_links(n, k->t)) != 0) return rc;
-    qsort(n->in, n->nin, sizeof *n->in, in_cmp);
+    if (n->nin > 1) qsort(n->in, n->nin, sizeof *n->in, in_cmp);
     size_t used = 0;
     int delivered = 0;
     for (size_t i = 0; i < n->nin && rc == 0; i++) {
@@ -530,8 +545,10 @@ static int apply_step(node *n)
     }
     if (rc == 0 && !delivered) rc = deliver_due(n, k->t);
     for (size_t i = 0; i < used; i++) jmd_frame_clear(&n->in[i]);
-    memmove(n->in, n->in + used, (n->nin - used) * sizeof *n->in);
-    n->nin -= used;
+    if (used > 0) {
+        memmove(n->in, n->in + used, (n->nin - used) * sizeof *n->in);
+        n->nin -= used;
+    }
     if (rc != 0) return rc;
     jmd_frame f;
     memset(&f, 0, sizeof f);
@@ -573,7 +590,10 @@ out:
 static int approve_sign(void *ctx, const jmd_msg *proposal, uint8_t sig[JMD_MSG_AUTH_MAX])
 {
     const node *n = ctx;
-    return jmd_ledger_approval_sign(&n->o->key, proposal, sig);
+    int rc = jmd_ledger_approval_sign(&n->o->key, proposal, sig);
+    /* Fault injection (tests): a signature that does not verify. */
+    if (rc == 0 && n->o->fault_bad_approvals) sig[0] ^= 0x01;
+    return rc;
 }
 
 static int approve_verify(void *ctx, int party, const jmd_msg *proposal,
@@ -639,6 +659,14 @@ static int on_frame(node *n, jmd_frame *f)
             n->tick = *f;
             return 0;
         }
+        if (f->u.tick.party == n->self && f->u.tick.step > n->step) {
+            /* Kept until its step comes (it is logged then). */
+            if ((rc = jmd__grow((void **)&n->later, &n->caplater, n->nlater + 1,
+                                sizeof *n->later)) != 0)
+                break;
+            n->later[n->nlater++] = *f;
+            return 0;
+        }
         break;
     case JMD_FRAME_ASSESS:
     case JMD_FRAME_CUE:
@@ -648,7 +676,7 @@ static int on_frame(node *n, jmd_frame *f)
         in_step(f, &s, &ix);
         if (s < n->step) break;
         if ((rc = record_input(n, f)) != 0) break;
-        if ((rc = grow((void **)&n->in, &n->capin, n->nin + 1, sizeof *n->in)) != 0) break;
+        if ((rc = jmd__grow((void **)&n->in, &n->capin, n->nin + 1, sizeof *n->in)) != 0) break;
         n->in[n->nin++] = *f; /* the frame's arrays change hands */
         return 0;
     }
@@ -709,14 +737,15 @@ static int replay_ledger(node *n, uint64_t *entries)
             } else if (m.sender >= 0 && m.sender < n->np) {
                 n->last_seq[m.sender][m.kind] = m.seq;
                 n->received[m.sender]++;
-                if ((rc = grow((void **)&n->q, &n->capq, n->nq + 1, sizeof *n->q)) == 0)
+                if ((rc = jmd__grow((void **)&n->q, &n->capq, n->nq + 1, sizeof *n->q)) == 0)
                     n->q[n->nq++] = (inmsg){m, e->t};
             }
         } else if (e->dir == JMD_LOG_REJECTED) {
             n->rejected++;
         }
         jmd_ledger_log_entry_free(&eb);
-        while (rc == 0 && !n->done && ready(n)) rc = apply_step(n);
+        while (rc == 0 && !n->done && (rc = promote_tick(n)) == 0 && ready(n))
+            rc = apply_step(n);
     }
     n->replaying = 0;
     if (rc != 0) return rc;
@@ -840,8 +869,9 @@ int jmd_node_run(const jmd_scenario *sc, const jmd_node_opts *o, jmd_node_report
         if ((rc = jmd_dds_write(n.dds, &h)) != 0) goto done;
     }
     while (!n.done) {
-        while (!n.done && ready(&n))
+        while (!n.done && (rc = promote_tick(&n)) == 0 && ready(&n))
             if ((rc = apply_step(&n)) != 0) goto done;
+        if (rc != 0) goto done;
         if (n.done) break;
         jmd_frame f;
         memset(&f, 0, sizeof f);
@@ -856,7 +886,9 @@ int jmd_node_run(const jmd_scenario *sc, const jmd_node_opts *o, jmd_node_report
             /* A frame that did not even decode: refused and recorded. */
             char why[300];
             snprintf(why, sizeof why, "malformed frame: %s", jmd_dds_last_error(n.dds));
-            if ((rc = reject(&n, NULL, NAN, why)) != 0) goto done;
+            /* dated with the step the node is at: the frame's own time is
+             * not to be trusted */
+            if ((rc = reject(&n, NULL, (double)n.step * sc->step, why)) != 0) goto done;
             continue;
         }
         if (rc < 0) goto done;
@@ -871,6 +903,7 @@ done:
     free(n.in);
     free(n.q);
     jmd_frame_clear(&n.tick);
+    free(n.later);
     jmd_frame_clear(&n.last_done);
     /* A failed step is not committed: a restart replays to the last whole
      * step (closing the log rolls the open transaction back). */

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/core__grow.h"
 #include "jmd/geo.h"
 #include "jmd/party.h"
 
@@ -137,17 +138,6 @@ void jmd_party_opts_default(jmd_party_opts *o)
     o->plan_interval = 4.0;
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap) return 0;
-    size_t c = *cap ? *cap : 16;
-    while (c < need) c *= 2;
-    void *q = realloc(*p, c * size);
-    if (!q) return JMD_ENOMEM;
-    *p = q;
-    *cap = c;
-    return 0;
-}
 
 void jmd_party_free(jmd_party_node *p)
 {
@@ -281,7 +271,7 @@ fail:
 
 static int emit(jmd_party_node *p, const jmd_msg *m, int to, double delay)
 {
-    int rc = grow((void **)&p->out, &p->capout, p->nout + 1, sizeof *p->out);
+    int rc = jmd__grow((void **)&p->out, &p->capout, p->nout + 1, sizeof *p->out);
     if (rc) return rc;
     p->out[p->nout].m = *m;
     p->out[p->nout].to = to;
@@ -356,7 +346,7 @@ static remote_t *remote_for(jmd_party_node *p, int sender, uint64_t id)
 {
     for (size_t i = 0; i < p->nremotes; i++)
         if (p->remotes[i].sender == sender && p->remotes[i].id == id) return &p->remotes[i];
-    if (grow((void **)&p->remotes, &p->capremotes, p->nremotes + 1, sizeof *p->remotes))
+    if (jmd__grow((void **)&p->remotes, &p->capremotes, p->nremotes + 1, sizeof *p->remotes))
         return NULL;
     remote_t *r = &p->remotes[p->nremotes++];
     memset(r, 0, sizeof *r);
@@ -445,7 +435,7 @@ static int record_launch(jmd_party_node *p, uint64_t pid, int site, long track_i
     e.pk = s->pk;
     int rc = jmd_battle_launch(p->battle, &e, shot);
     if (rc != 0) return rc;
-    if (grow((void **)&p->shots, &p->capshots, p->nshots + 1, sizeof *p->shots))
+    if (jmd__grow((void **)&p->shots, &p->capshots, p->nshots + 1, sizeof *p->shots))
         return JMD_ENOMEM;
     p->shots[p->nshots].proposal_id = pid;
     p->shots[p->nshots].shot = *shot;
@@ -509,7 +499,7 @@ int jmd_party_receive(jmd_party_node *p, const jmd_msg *m, double t)
         if (p->sign) {
             /* Keep the proposal (its launch order will quote approvals over
              * it) and sign an approval over its canonical form. */
-            int rc = grow((void **)&p->canons, &p->capcanons, p->ncanons + 1, sizeof *p->canons);
+            int rc = jmd__grow((void **)&p->canons, &p->capcanons, p->ncanons + 1, sizeof *p->canons);
             if (rc) return rc;
             p->canons[p->ncanons].id = m->u.proposal.proposal_id;
             canonical(&p->canons[p->ncanons].canon, m);
@@ -581,7 +571,7 @@ static slot_t *slot_for(jmd_party_node *p, int key)
 {
     for (size_t i = 0; i < p->nslots; i++)
         if (p->slots[i].key == key) return &p->slots[i];
-    if (grow((void **)&p->slots, &p->capslots, p->nslots + 1, sizeof *p->slots)) return NULL;
+    if (jmd__grow((void **)&p->slots, &p->capslots, p->nslots + 1, sizeof *p->slots)) return NULL;
     slot_t *s = &p->slots[p->nslots++];
     memset(s, 0, sizeof *s);
     s->key = key;
@@ -951,7 +941,7 @@ static int propose(jmd_party_node *p, const jmd_engagement *e, double t, jmd_par
 {
     slot_t *slot = slot_find(p, e->track_id);
     if (!slot || t - slot->t_refused < REFUSAL_HOLD) return 0;
-    int rc = grow((void **)&p->props, &p->capprops, p->nprops + 1, sizeof *p->props);
+    int rc = jmd__grow((void **)&p->props, &p->capprops, p->nprops + 1, sizeof *p->props);
     if (rc) return rc;
     proposal_t *pr = &p->props[p->nprops++];
     memset(pr, 0, sizeof *pr);

@@ -1724,7 +1724,7 @@ static int read_strategic(walk *w, const ynode *list)
 enum {
     K_NAME, K_DESC, K_EPOCH, K_DURATION, K_STEP, K_SEED, K_BUILTIN, K_INCLUDE, K_CATALOGUE,
     K_GOVERNANCE, K_LINKS, K_LINK_DEFAULT, K_RELEASE, K_RELEASE_DEFAULT, K_PARTIES, K_SENSORS,
-    K_SITES, K_THREATS, K_STRATEGIC, K_NKEYS
+    K_SITES, K_THREATS, K_STRATEGIC, K_FEDERATION, K_NKEYS
 };
 static const keyspec top_keys[K_NKEYS] = {
     {"name", 0},      {"description", 0}, {"epoch", 0},      {"duration_s", 1},
@@ -1732,6 +1732,7 @@ static const keyspec top_keys[K_NKEYS] = {
     {"catalogue", 0}, {"governance", 0},  {"links", 0},      {"link_default", 0},
     {"release", 0},   {"release_default", 0}, {"parties", 1},  {"sensors", 0},
     {"sites", 0},     {"threats", 0},       {"strategic", 0},
+    {"federation", 0},
 };
 
 #define DEFAULT_EPOCH "2012-01-01T00:00:00Z"
@@ -1773,6 +1774,22 @@ static int read_root(walk *w, const ynode *root)
                         K_NKEYS, v);
     if (rc) return rc;
     if ((rc = get_text(w, v[K_NAME], "", "name", s->name, sizeof s->name))) return rc;
+    if (v[K_FEDERATION]) {
+        /* The federation file (docs/federation.md §2): a path, relative to
+         * the scenario's folder; read by the federated commands, not here. */
+        const ynode *e = v[K_FEDERATION];
+        if (e->type != JMD__YAML_SCALAR || jmd__yaml_is_null(e) || e->len == 0 ||
+            strlen(e->text) != e->len)
+            return fail_type(w, e, "federation", "a file name");
+        int n = e->text[0] == '/' || !w->base_dir || !*w->base_dir
+                    ? snprintf(s->federation, sizeof s->federation, "%s", e->text)
+                    : snprintf(s->federation, sizeof s->federation, "%s/%s", w->base_dir,
+                               e->text);
+        if (n < 0 || (size_t)n >= sizeof s->federation)
+            return jmd__yaml_fail(&w->c, e, "federation",
+                                  "expected a file name of at most %zu bytes, found %zu",
+                                  sizeof s->federation - 1, e->len);
+    }
     if (v[K_DESC] && (v[K_DESC]->type != JMD__YAML_SCALAR))
         return fail_type(w, v[K_DESC], "description", "a string");
     snprintf(s->epoch, sizeof s->epoch, "%s", DEFAULT_EPOCH);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/core__grow.h"
 #include "jmd/exchange.h"
 #include "jmd/federate.h"
 #include "jmd/geo.h"
@@ -95,17 +96,6 @@ typedef struct {
     int io_error;
 } world;
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap) return 0;
-    size_t c = *cap ? *cap : 16;
-    while (c < need) c *= 2;
-    void *q = realloc(*p, c * size);
-    if (!q) return JMD_ENOMEM;
-    *p = q;
-    *cap = c;
-    return 0;
-}
 
 static void ev_begin(world *w, double t, const char *kind)
 {
@@ -328,7 +318,7 @@ static int resolve_intercept(world *w, shot *s)
         w->res->wasted++;
     }
     ev_end(w);
-    if ((rc = grow((void **)&w->assess, &w->capassess, w->nassess + 1, sizeof *w->assess)))
+    if ((rc = jmd__grow((void **)&w->assess, &w->capassess, w->nassess + 1, sizeof *w->assess)))
         return rc;
     w->assess[w->nassess++] = (assessment){k.t_assess, s->party, s->shot_id, killed, 0};
     return 0;
@@ -411,7 +401,7 @@ static int do_radars(world *w, double t)
             jmd_state st;
             int det = 0, rc;
             if (jmd_trajectory_at(&w->tr[i], t, &st) != 0) continue;
-            if ((rc = grow((void **)&w->scan, &w->capscan, n + 1, sizeof *w->scan))) return rc;
+            if ((rc = jmd__grow((void **)&w->scan, &w->capscan, n + 1, sizeof *w->scan))) return rc;
             rc = jmd_radar_observe(rd, (int)k, t, st.r, sc->threats[i].rcs,
                                    &w->radar_rng[k * sc->nthreats + i], &w->scan[n], &det);
             if (rc != 0 || !det) continue;
@@ -420,7 +410,7 @@ static int do_radars(world *w, double t)
         }
         if (rd->false_alarms_per_scan > 0) {
             int nfa = 0, rc;
-            if ((rc = grow((void **)&w->scan, &w->capscan, n + 64, sizeof *w->scan))) return rc;
+            if ((rc = jmd__grow((void **)&w->scan, &w->capscan, n + 64, sizeof *w->scan))) return rc;
             rc = jmd_radar_false_alarms(rd, (int)k, t, &w->clutter_rng[k], w->scan + n, 64, &nfa);
             if (rc == 0) {
                 for (int j = 0; j < nfa; j++) w->scan[n + (size_t)j].truth = -1;
@@ -428,7 +418,7 @@ static int do_radars(world *w, double t)
             }
         }
         for (size_t j = 0; j < n; j++) {
-            int rc = grow((void **)&w->meas_truth, &w->capmeas, w->nmeas + 1, sizeof(int));
+            int rc = jmd__grow((void **)&w->meas_truth, &w->capmeas, w->nmeas + 1, sizeof(int));
             if (rc) return rc;
             w->scan[j].meas_id = (long)w->nmeas;
             w->meas_truth[w->nmeas++] = w->scan[j].truth;
@@ -494,7 +484,7 @@ static int node_steps(world *w, int64_t step, double t, double t_next)
             const jmd_party_order *o = &r->orders[i].o;
             const jmd_engagement *e = &o->e;
             if (e->site < 0 || (size_t)e->site >= sc->nsites) return JMD_EINVAL;
-            if ((rc = grow((void **)&w->shots, &w->capshots, w->nshots + 1, sizeof *w->shots)))
+            if ((rc = jmd__grow((void **)&w->shots, &w->capshots, w->nshots + 1, sizeof *w->shots)))
                 return rc;
             int th = truth_of_meas(w, r->orders[i].last_meas_id);
             w->shots[w->nshots++] = (shot){e->t_launch,      e->t_intercept,
@@ -541,7 +531,7 @@ static int node_steps(world *w, int64_t step, double t, double t_next)
     for (size_t p = 0; p < np; p++) {
         const jmd_frame_done *r = &w->rep[p];
         for (size_t i = 0; i < r->nwarn_sent; i++) {
-            if ((rc = grow((void **)&w->warn_key, &w->capwarn, w->nwarn + 1, sizeof(long))))
+            if ((rc = jmd__grow((void **)&w->warn_key, &w->capwarn, w->nwarn + 1, sizeof(long))))
                 return rc;
             size_t cap = w->capwarn;
             int *tt = realloc(w->warn_truth, cap * sizeof *tt);
@@ -552,7 +542,7 @@ static int node_steps(world *w, int64_t step, double t, double t_next)
             w->warn_truth[w->nwarn++] = truth_of_meas(w, r->warn_sent[i].last_meas_id);
         }
         for (size_t i = 0; i < r->nupdates; i++) {
-            if ((rc = grow((void **)&w->upd, &w->capupd, w->nupd + 1, sizeof *w->upd)))
+            if ((rc = jmd__grow((void **)&w->upd, &w->capupd, w->nupd + 1, sizeof *w->upd)))
                 return rc;
             int *up = realloc(w->upd_party, w->capupd * sizeof *up);
             if (!up) return JMD_ENOMEM;

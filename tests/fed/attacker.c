@@ -10,8 +10,10 @@
  *     VICTIM's partition, posing as SENDER: the same frame again (a
  *     replay), a copy with one payload value changed (tampered), a message
  *     MACed under a key the attacker made up (forged), and a Proposal
- *     signed with the attacker's own Ed25519 key (forged signature).
- *     Prints "injected 4" and exits 0, or 1 if nothing came within 60 s.
+ *     signed with the attacker's own Ed25519 key (forged signature), and
+ *     two raw samples whose envelope names a sender that is not another
+ *     party: index 7 (no such party) and the victim itself.
+ *     Prints "injected 6" and exits 0, or 1 if nothing came within 60 s.
  *
  *   attacker edit LEDGER INDEX     changes the last byte of entry INDEX's data
  *   attacker reseq LEDGER INDEX    changes entry INDEX's sequence number
@@ -24,6 +26,8 @@
 
 #include <sqlite3.h>
 
+#include "federate/federate__dds.h"
+#include "jmd.h" /* the IDL types (generated from src/federate/jmd.idl) */
 #include "jmd/federate.h"
 #include "jmd/ledger.h"
 
@@ -98,10 +102,30 @@ static int inject(int argc, char **argv)
     m->u.proposal.asset = -1;
     pf.u.peer.t_deliver = got.u.peer.t_deliver;
     if (jmd_ledger_auth_sign(m, &mine) == 0 && jmd_dds_write(fake, &pf) == 0) n++;
+    /* 5, 6. unknown senders: raw samples past every write-side check */
+    uint8_t mac[32];
+    memset(mac, 0x5a, sizeof mac);
+    int fake_senders[2] = {7, victim};
+    for (int i = 0; i < 2; i++) {
+        jmd_Outcome o;
+        memset(&o, 0, sizeof o);
+        o.env.sender = fake_senders[i];
+        o.env.receiver = victim;
+        o.env.seq = got.u.peer.m.seq + 4000000 + (uint64_t)i;
+        o.env.t = got.u.peer.m.t;
+        o.env.t_deliver = got.u.peer.t_deliver;
+        o.env.auth_scheme = JMD_MSG_AUTH_MAC;
+        o.env.auth._length = o.env.auth._maximum = 32;
+        o.env.auth._buffer = mac;
+        o.shot_id = 1;
+        o.track_id = 1;
+        o.t_intercept = got.u.peer.m.t + 100;
+        if (jmd_dds__write_raw(fake, JMD_FRAME_PEER, JMD_MSG_OUTCOME, victim, &o) == 0) n++;
+    }
     printf("injected %d\n", n);
     fflush(stdout);
     jmd_frame_clear(&got);
-    rc = n == 4 ? 0 : 1;
+    rc = n == 6 ? 0 : 1;
 out:
     jmd_dds_close(spy);
     jmd_dds_close(fake);
@@ -115,7 +139,12 @@ static int ledger_edit(const char *mode, const char *path, long arg)
     int rc = 1;
     if (sqlite3_open(path, &db) != SQLITE_OK) goto out;
     if (strcmp(mode, "truncate") == 0) {
-        snprintf(sql, sizeof sql, "DELETE FROM entries WHERE idx >= %ld;", arg);
+        /* the entries from N on, and the checkpoints that covered them: the
+         * ledger looks whole, only the peer's cosignatures remember */
+        snprintf(sql, sizeof sql,
+                 "DELETE FROM entries WHERE idx >= %ld; DELETE FROM checkpoints WHERE size > %ld; "
+                 "DELETE FROM cosignatures WHERE size > %ld;",
+                 arg, arg, arg);
     } else if (strcmp(mode, "edit") == 0) {
         /* flip the last byte of the data blob */
         snprintf(sql, sizeof sql,

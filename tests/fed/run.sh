@@ -13,13 +13,25 @@
 #             undisturbed run, nothing is lost or duplicated (the ledgers
 #             verify and cross-check), the restart is on the record
 #   attack    a hostile participant replays, tampers with and forges
-#             messages into a node's partition: each is refused and recorded,
-#             and the run's result is unchanged
+#             messages into a node's partition, and sends some in the name
+#             of a party that does not exist and of the victim itself: each
+#             is refused and recorded, and the run's result is unchanged
 #   outage    the link between the parties is down for 150 s while they
 #             decide (tests/scenarios/good/outage-joint.yaml): under both
 #             timeout policies (hold, proceed) the federated run gives what
 #             jmd run gives (tests/test_outage.c checks what that is), and
 #             both nodes record the outage in their ledgers
+#   tamper    a node's ledger is truncated while the node is down (killed in
+#             step 600, its last 600-odd entries and the checkpoints over
+#             them deleted, as an insider covering tracks would): it resumes
+#             from what is left and the run still completes with the
+#             undisturbed result, but its peer refuses to cosign its next
+#             checkpoints (they do not extend what it cosigned) and records
+#             that, and jmd verify --peer says the history was rewritten
+#   approvals under joint, the Russian node's approval signatures do not
+#             verify (fault injection): NATO counts none of its approvals,
+#             so none of NATO's rounds needing Russia's consent is fired
+#             (the in-process run fires some), and NATO says why
 #   ledger    a ledger edited or truncated behind its owner's back is caught
 #             by jmd verify (alone for an edit, with --peer for a truncation),
 #             which names the first bad entry; the untouched ledgers verify
@@ -126,6 +138,8 @@ attack)
   grep -q "refused: replayed or out of order" "$T/Russia.out" || fail "the replay was not refused"
   n=$(grep -c "refused: authentication failed" "$T/Russia.out")
   [ "$n" -ge 3 ] || fail "tampered and forged messages: $n of 3 refused for authentication"
+  n=$(grep -c "refused: malformed frame.*sender\|refused: unknown sender" "$T/Russia.out")
+  [ "$n" -ge 2 ] || fail "messages from unknown senders: $n of 2 refused"
   "$JMD" verify "$T/Russia.ledger" --peer "$T/NATO.ledger" > "$T/v.txt" 2>&1 ||
     { cat "$T/v.txt"; fail "the attacked node's ledger does not verify"; }
   echo "ok attack: replay, tampering and forgeries refused and recorded; same result"
@@ -145,6 +159,63 @@ outage)
     done
     echo "ok outage ($pol): federated = in-process, outage in both ledgers"
   done
+  ;;
+tamper)
+  keys
+  m=joint
+  "$JMD" run "$SC" --model $m --out "$T/run" --quiet || fail "jmd run"
+  "$JMD" world "$SC" --federation "$T/fed.txt" --run "$CASE" --model $m --out "$T/world" \
+    --quiet --timeout 60 > "$T/world.txt" 2>&1 &
+  world=$!
+  pids="$pids $world"
+  start_node Russia
+  ru=$last
+  start_node NATO --fault-crash-step 600
+  nato=$last
+  wait "$nato"
+  st=$?
+  [ "$st" -eq 137 ] || { cat "$T/NATO.out"; fail "the NATO node was to die of SIGKILL (137), exit $st"; }
+  "$ATTACKER" truncate "$T/NATO.ledger" 1000 || fail "could not truncate"
+  start_node NATO --resume
+  nato=$last
+  wait "$nato" || { cat "$T/NATO.out"; fail "the resumed node failed"; }
+  wait "$ru" || { cat "$T/Russia.out"; fail "the Russian node failed"; }
+  wait "$world" || { cat "$T/world.txt"; fail "the world failed"; }
+  pids=""
+  same "$T/world" "$T/run"
+  grep -q "refused: checkpoint of party 0 at size [0-9]* not cosigned" "$T/Russia.out" ||
+    { cat "$T/Russia.out"; fail "the peer cosigned a rewritten history"; }
+  "$JMD" verify "$T/NATO.ledger" --peer "$T/Russia.ledger" > "$T/v.txt" 2>&1
+  st=$?
+  cat "$T/v.txt"
+  [ "$st" -eq 1 ] && grep -q "history was rewritten" "$T/v.txt" ||
+    fail "jmd verify --peer did not catch the rewritten ledger (exit $st)"
+  echo "ok tamper: the peer refused to cosign the rewritten ledger; verify caught it"
+  ;;
+approvals)
+  keys
+  m=joint
+  "$JMD" run "$SC" --model $m --out "$T/run" --quiet || fail "jmd run"
+  "$JMD" world "$SC" --federation "$T/fed.txt" --run "$CASE" --model $m --out "$T/world" \
+    --quiet --timeout 60 > "$T/world.txt" 2>&1 &
+  world=$!
+  pids="$pids $world"
+  start_node NATO
+  nato=$last
+  start_node Russia --fault-bad-approvals
+  ru=$last
+  wait "$ru" || { cat "$T/Russia.out"; fail "the Russian node failed"; }
+  wait "$nato" || { cat "$T/NATO.out"; fail "the NATO node failed"; }
+  wait "$world" || { cat "$T/world.txt"; fail "the world failed"; }
+  pids=""
+  cat "$T/NATO.out"
+  before=$(grep '"interceptor_order"' "$T/run/events.jsonl" | grep -c '"party":"NATO"')
+  after=$(grep '"interceptor_order"' "$T/world/events.jsonl" | grep -c '"party":"NATO"')
+  [ "$before" -gt 0 ] || fail "the in-process run has no NATO round to refuse"
+  [ "$after" -eq 0 ] || fail "NATO fired $after rounds on approvals that do not verify"
+  grep -q "approvals refused for a missing or bad signature: [1-9]" "$T/NATO.out" ||
+    fail "NATO did not report the refused approvals"
+  echo "ok approvals: $before NATO rounds in process, $after without valid approvals"
   ;;
 ledger)
   "$JMD" federate "$SC" --model joint --domain "$DOMAIN" --out "$T/f" --quiet --timeout 60 \
