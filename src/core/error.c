@@ -1,8 +1,13 @@
 /*
  * error.c — text for the JMD_E* codes of jmd/error.h.
  *
- * Cold path: called only when reporting a failure.
+ * Cold path: called only when reporting a failure. Also the shared
+ * reason formatter of core/core__fail.h.
  */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "core/core__fail.h"
 #include "jmd/error.h"
 
 const char *jmd_strerror(int code)
@@ -20,4 +25,15 @@ const char *jmd_strerror(int code)
     case JMD_EVERIFY: return "verification failed";
     default: return "unknown error";
     }
+}
+
+int jmd__fail(int rc, char *err, size_t errlen, const char *fmt, ...)
+{
+    if (err && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return rc;
 }

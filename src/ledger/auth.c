@@ -22,6 +22,7 @@
 
 #include <sodium.h>
 
+#include "core/core__fail.h"
 #include "jmd/error.h"
 #include "jmd/ledger.h"
 
@@ -116,20 +117,6 @@ int jmd_ledger_mac_verify(const jmd_ledger_pair_key *k, const uint8_t *msg, size
 
 /* ---- the authenticator of a message --------------------------------------- */
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 4, 5)))
-#endif
-static int
-afail(int rc, char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
 
 /* The bytes an authenticator covers: m's encoding with an empty trailer,
  * less the trailer (scheme and length bytes). */
@@ -142,7 +129,7 @@ static int covered(const jmd_msg *m, uint8_t buf[JMD_MSG_MAX_SIZE], size_t *len,
     size_t n = 0;
     if (jmd_msg_check(&tmp, err, errlen) != 0) return JMD_EINVAL;
     if (jmd_msg_encode(&tmp, buf, JMD_MSG_MAX_SIZE, &n) != 0 || n < 2)
-        return afail(JMD_EINVAL, err, errlen, "the message cannot be encoded");
+        return jmd__fail(JMD_EINVAL, err, errlen, "the message cannot be encoded");
     *len = n - 2;
     return 0;
 }
@@ -183,7 +170,7 @@ int jmd_ledger_auth_verify(const jmd_msg *m, const uint8_t *pk, const jmd_ledger
                            char *err, size_t errlen)
 {
     if (err && errlen) err[0] = '\0';
-    if (!m) return afail(JMD_EINVAL, err, errlen, "NULL message");
+    if (!m) return jmd__fail(JMD_EINVAL, err, errlen, "NULL message");
     const char *kind = jmd_msg_kind_name((int)m->kind);
     uint8_t buf[JMD_MSG_MAX_SIZE];
     size_t n;
@@ -191,47 +178,47 @@ int jmd_ledger_auth_verify(const jmd_msg *m, const uint8_t *pk, const jmd_ledger
     switch (m->auth.scheme) {
     case JMD_MSG_AUTH_SIG:
         if (m->auth.len != JMD_LEDGER_SIG_SIZE)
-            return afail(JMD_EVERIFY, err, errlen,
+            return jmd__fail(JMD_EVERIFY, err, errlen,
                          "%s from party %d: expected a %d-byte "
                          "signature, found %u bytes",
                          kind, m->sender, JMD_LEDGER_SIG_SIZE, (unsigned)m->auth.len);
         if (!pk)
-            return afail(JMD_EVERIFY, err, errlen,
+            return jmd__fail(JMD_EVERIFY, err, errlen,
                          "%s from party %d: a signature, but no "
                          "public key to check it",
                          kind, m->sender);
         if ((rc = covered(m, buf, &n, err, errlen)) != 0) return rc;
         if (jmd_ledger_verify(pk, buf, n, m->auth.bytes) != 0)
-            return afail(JMD_EVERIFY, err, errlen,
+            return jmd__fail(JMD_EVERIFY, err, errlen,
                          "%s from party %d seq %llu: the signature "
                          "does not verify under the sender's key",
                          kind, m->sender, (unsigned long long)m->seq);
         return 0;
     case JMD_MSG_AUTH_MAC:
         if (m->auth.len != JMD_LEDGER_MAC_SIZE)
-            return afail(JMD_EVERIFY, err, errlen,
+            return jmd__fail(JMD_EVERIFY, err, errlen,
                          "%s from party %d: expected a %d-byte MAC, "
                          "found %u bytes",
                          kind, m->sender, JMD_LEDGER_MAC_SIZE, (unsigned)m->auth.len);
         if (!k)
-            return afail(JMD_EVERIFY, err, errlen,
+            return jmd__fail(JMD_EVERIFY, err, errlen,
                          "%s from party %d: a MAC, but no pair key "
                          "to check it",
                          kind, m->sender);
         if ((rc = covered(m, buf, &n, err, errlen)) != 0) return rc;
         if (jmd_ledger_mac_verify(k, buf, n, m->auth.bytes) != 0)
-            return afail(JMD_EVERIFY, err, errlen,
+            return jmd__fail(JMD_EVERIFY, err, errlen,
                          "%s from party %d seq %llu: the MAC does "
                          "not verify under the pair key",
                          kind, m->sender, (unsigned long long)m->seq);
         return 0;
     case JMD_MSG_AUTH_NONE:
-        return afail(JMD_EVERIFY, err, errlen,
+        return jmd__fail(JMD_EVERIFY, err, errlen,
                      "%s from party %d: expected an authenticator, "
                      "found none",
                      kind, m->sender);
     default:
-        return afail(JMD_EVERIFY, err, errlen,
+        return jmd__fail(JMD_EVERIFY, err, errlen,
                      "%s from party %d: expected auth scheme 1 "
                      "(MAC) or 2 (signature), found %u",
                      kind, m->sender, (unsigned)m->auth.scheme);

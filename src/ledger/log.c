@@ -28,6 +28,7 @@
 
 #include <sqlite3.h>
 
+#include "core/core__fail.h"
 #include "jmd/error.h"
 #include "jmd/ledger.h"
 #include "ledger/ledger__log.h"
@@ -74,20 +75,6 @@ lfail(jmd_ledger_log *log, int rc, const char *fmt, ...)
     return rc;
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 4, 5)))
-#endif
-static int
-efail(int rc, char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
 
 static int dbfail(jmd_ledger_log *log, const char *what)
 {
@@ -104,22 +91,22 @@ static void put_le(uint8_t *p, uint64_t v, int n)
 
 int jmd_ledger__entry_check(const jmd_log_entry *e, char *why, size_t whylen)
 {
-    if (!e) return efail(JMD_EINVAL, why, whylen, "NULL entry");
+    if (!e) return jmd__fail(JMD_EINVAL, why, whylen, "NULL entry");
     if (e->dir < JMD_LOG_SENT || e->dir > JMD_LOG_NOTE)
-        return efail(JMD_EINVAL, why, whylen, "dir: expected 1 .. 5, found %d", e->dir);
+        return jmd__fail(JMD_EINVAL, why, whylen, "dir: expected 1 .. 5, found %d", e->dir);
     if (!(e->peer == JMD_LOG_PEER_NONE || (e->peer >= 0 && e->peer < JMD_MSG_MAX_PARTIES) ||
           e->peer == JMD_LOG_PEER_WORLD || e->peer == JMD_LOG_PEER_BROADCAST))
-        return efail(JMD_EINVAL, why, whylen,
+        return jmd__fail(JMD_EINVAL, why, whylen,
                      "peer: expected -1, a party index below %d, 254 or 255, found %d",
                      JMD_MSG_MAX_PARTIES, e->peer);
     if (e->kind < 0 || e->kind > 255)
-        return efail(JMD_EINVAL, why, whylen, "kind: expected 0 .. 255, found %d", e->kind);
-    if (!isfinite(e->t)) return efail(JMD_EINVAL, why, whylen, "t: expected a finite time");
+        return jmd__fail(JMD_EINVAL, why, whylen, "kind: expected 0 .. 255, found %d", e->kind);
+    if (!isfinite(e->t)) return jmd__fail(JMD_EINVAL, why, whylen, "t: expected a finite time");
     if (e->len > JMD_LOG_DATA_MAX || (!e->data && e->len))
-        return efail(JMD_EINVAL, why, whylen, "data: expected at most %u bytes",
+        return jmd__fail(JMD_EINVAL, why, whylen, "data: expected at most %u bytes",
                      JMD_LOG_DATA_MAX);
     if (e->reason && strlen(e->reason) > JMD_LOG_REASON_MAX)
-        return efail(JMD_EINVAL, why, whylen, "reason: expected at most %u bytes",
+        return jmd__fail(JMD_EINVAL, why, whylen, "reason: expected at most %u bytes",
                      JMD_LOG_REASON_MAX);
     if (e->dir == JMD_LOG_SENT || e->dir == JMD_LOG_RECEIVED) {
         /* A message entry holds exactly the bytes that travelled; its
@@ -127,9 +114,9 @@ int jmd_ledger__entry_check(const jmd_log_entry *e, char *why, size_t whylen)
         jmd_msg m;
         char merr[200];
         if (jmd_msg_decode(e->data, e->len, &m, merr, sizeof merr) != 0)
-            return efail(JMD_EINVAL, why, whylen, "data: not a message: %s", merr);
+            return jmd__fail(JMD_EINVAL, why, whylen, "data: not a message: %s", merr);
         if ((int)m.kind != e->kind || m.seq != e->seq)
-            return efail(JMD_EINVAL, why, whylen,
+            return jmd__fail(JMD_EINVAL, why, whylen,
                          "kind %d seq %llu: expected the message's kind %d seq %llu", e->kind,
                          (unsigned long long)e->seq, (int)m.kind, (unsigned long long)m.seq);
     }
@@ -269,23 +256,23 @@ int jmd_ledger__meta_check(sqlite3 *db, char party[JMD_LEDGER_PARTY_MAX + 1],
     size_t n = 0;
     if (jmd_ledger__meta_get(db, "format", buf, sizeof buf - 1, &n) != 0 || n != 7 ||
         memcmp(buf, "jmd-log", 7) != 0)
-        return efail(JMD_EPARSE, why, whylen,
+        return jmd__fail(JMD_EPARSE, why, whylen,
                      "expected a jmd log, found no jmd-log meta table");
     if (jmd_ledger__meta_get(db, "version", buf, sizeof buf - 1, &n) != 0)
-        return efail(JMD_EPARSE, why, whylen, "expected a format version, found none");
+        return jmd__fail(JMD_EPARSE, why, whylen, "expected a format version, found none");
     buf[n] = '\0';
     if (strcmp(buf, "1") != 0)
-        return efail(JMD_EPARSE, why, whylen, "expected format version %d, found \"%s\"",
+        return jmd__fail(JMD_EPARSE, why, whylen, "expected format version %d, found \"%s\"",
                      JMD_LOG_FORMAT_VERSION, buf);
     if (jmd_ledger__meta_get(db, "party", buf, JMD_LEDGER_PARTY_MAX, &n) != 0)
-        return efail(JMD_EPARSE, why, whylen, "expected a party name, found none");
+        return jmd__fail(JMD_EPARSE, why, whylen, "expected a party name, found none");
     buf[n] = '\0';
     if (jmd_ledger_party_name_check(buf) != 0)
-        return efail(JMD_EPARSE, why, whylen, "expected a party name, found \"%s\"", buf);
+        return jmd__fail(JMD_EPARSE, why, whylen, "expected a party name, found \"%s\"", buf);
     if (party) memcpy(party, buf, n + 1);
     uint8_t key[JMD_LEDGER_PK_SIZE];
     if (jmd_ledger__meta_get(db, "public_key", key, sizeof key, &n) != 0 || n != sizeof key)
-        return efail(JMD_EPARSE, why, whylen, "expected a 32-byte public key, found none");
+        return jmd__fail(JMD_EPARSE, why, whylen, "expected a 32-byte public key, found none");
     if (pk) memcpy(pk, key, sizeof key);
     return 0;
 }
@@ -357,18 +344,18 @@ int jmd_ledger_log_open(const char *path, const char *party,
                         char *err, size_t errlen)
 {
     if (err && errlen) err[0] = '\0';
-    if (!path || !party || !pk || !out) return efail(JMD_EINVAL, err, errlen, "NULL argument");
+    if (!path || !party || !pk || !out) return jmd__fail(JMD_EINVAL, err, errlen, "NULL argument");
     *out = NULL;
     if (jmd_ledger_party_name_check(party) != 0)
-        return efail(JMD_EINVAL, err, errlen, "%s: expected a party name, found \"%s\"", path,
+        return jmd__fail(JMD_EINVAL, err, errlen, "%s: expected a party name, found \"%s\"", path,
                      party);
     struct stat sb;
     int exists = stat(path, &sb) == 0;
     if (create && exists)
-        return efail(JMD_EIO, err, errlen, "%s: expected a new file, found an existing one",
+        return jmd__fail(JMD_EIO, err, errlen, "%s: expected a new file, found an existing one",
                      path);
     if (!create && !exists)
-        return efail(JMD_EIO, err, errlen, "%s: cannot be opened: no such file", path);
+        return jmd__fail(JMD_EIO, err, errlen, "%s: cannot be opened: no such file", path);
 
     int rc = JMD_ENOMEM;
     jmd_ledger_log *log = calloc(1, sizeof *log);
@@ -379,7 +366,7 @@ int jmd_ledger_log_open(const char *path, const char *party,
     snprintf(log->party, sizeof log->party, "%s", party);
     int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
     if (sqlite3_open_v2(path, &log->db, flags, NULL) != SQLITE_OK) {
-        rc = efail(JMD_EIO, err, errlen, "%s: cannot be opened: %s", path,
+        rc = jmd__fail(JMD_EIO, err, errlen, "%s: cannot be opened: %s", path,
                    log->db ? sqlite3_errmsg(log->db) : "out of memory");
         goto fail_db;
     }
@@ -426,7 +413,7 @@ int jmd_ledger_log_open(const char *path, const char *party,
     return 0;
 
 fail_setup:
-    if (!(err && err[0])) efail(rc, err, errlen, "%s", log->msg);
+    if (!(err && err[0])) jmd__fail(rc, err, errlen, "%s", log->msg);
     for (int i = 0; i < Q_NQ; i++)
         sqlite3_finalize(log->q[i]);
 fail_db:
@@ -436,7 +423,7 @@ fail_db:
 fail_path:
     free(log);
 fail_alloc:
-    if (rc == JMD_ENOMEM) efail(rc, err, errlen, "%s: out of memory", path);
+    if (rc == JMD_ENOMEM) jmd__fail(rc, err, errlen, "%s: out of memory", path);
     return rc;
 }
 
@@ -854,23 +841,23 @@ int jmd_ledger_log_cosign_check(jmd_ledger_log *log, const jmd_msg *peer_cp,
                                 size_t errlen)
 {
     if (err && errlen) err[0] = '\0';
-    if (!log || !peer_cp || !peer_pk) return efail(JMD_EINVAL, err, errlen, "NULL argument");
+    if (!log || !peer_cp || !peer_pk) return jmd__fail(JMD_EINVAL, err, errlen, "NULL argument");
     const jmd_msg *m = peer_cp;
     const jmd_msg_checkpoint *c = &m->u.checkpoint;
     char why[256];
     if (m->kind != JMD_MSG_CHECKPOINT || jmd_msg_check(m, why, sizeof why) != 0)
-        return efail(JMD_EINVAL, err, errlen, "cosign: expected a valid Checkpoint");
+        return jmd__fail(JMD_EINVAL, err, errlen, "cosign: expected a valid Checkpoint");
     uint8_t reg[JMD_LEDGER_PK_SIZE];
     int rc = peer_key(log, m->sender, reg);
-    if (rc < 0) return efail(rc, err, errlen, "%s", log->msg);
+    if (rc < 0) return jmd__fail(rc, err, errlen, "%s", log->msg);
     if (rc == 1 && memcmp(reg, peer_pk, sizeof reg) != 0)
-        return efail(JMD_EVERIFY, err, errlen,
+        return jmd__fail(JMD_EVERIFY, err, errlen,
                      "checkpoint from party %d: the key given is not its registered key",
                      m->sender);
     if (jmd_ledger_auth_verify(m, peer_pk, NULL, why, sizeof why) != 0)
-        return efail(JMD_EVERIFY, err, errlen, "%s", why);
+        return jmd__fail(JMD_EVERIFY, err, errlen, "%s", why);
     if (c->origin != m->sender)
-        return efail(JMD_EVERIFY, err, errlen,
+        return jmd__fail(JMD_EVERIFY, err, errlen,
                      "checkpoint from party %d: origin %u is not the sender (a cosignature, "
                      "not a checkpoint to cosign)",
                      m->sender, (unsigned)c->origin);
@@ -884,7 +871,7 @@ int jmd_ledger_log_cosign_check(jmd_ledger_log *log, const jmd_msg *peer_cp,
                            "SELECT size, root FROM cosigned WHERE peer = ? ORDER BY size DESC "
                            "LIMIT 1",
                            -1, &st, NULL) != SQLITE_OK)
-        return efail(dbfail(log, "read cosigned"), err, errlen, "%s", log->msg);
+        return jmd__fail(dbfail(log, "read cosigned"), err, errlen, "%s", log->msg);
     sqlite3_bind_int(st, 1, m->sender);
     int s = sqlite3_step(st);
     if (s == SQLITE_ROW && sqlite3_column_bytes(st, 1) == 32) {
@@ -893,9 +880,9 @@ int jmd_ledger_log_cosign_check(jmd_ledger_log *log, const jmd_msg *peer_cp,
     }
     sqlite3_finalize(st);
     if (s != SQLITE_ROW && s != SQLITE_DONE)
-        return efail(dbfail(log, "read cosigned"), err, errlen, "%s", log->msg);
+        return jmd__fail(dbfail(log, "read cosigned"), err, errlen, "%s", log->msg);
     if (c->prev_size != last)
-        return efail(JMD_EVERIFY, err, errlen,
+        return jmd__fail(JMD_EVERIFY, err, errlen,
                      "checkpoint from party %d size %llu: prev_size %llu, expected %llu (the "
                      "last size cosigned)",
                      m->sender, (unsigned long long)c->log_size,
@@ -905,24 +892,24 @@ int jmd_ledger_log_cosign_check(jmd_ledger_log *log, const jmd_msg *peer_cp,
         memcpy(proof[k].b, c->proof[k], 32);
     if (jmd_merkle_consistency_verify(last, c->log_size, &last_root, &new_root, proof,
                                       c->nproof) != 0)
-        return efail(JMD_EVERIFY, err, errlen,
+        return jmd__fail(JMD_EVERIFY, err, errlen,
                      "checkpoint from party %d size %llu: the consistency proof does not take "
                      "the cosigned root at size %llu to the new root (a forked history)",
                      m->sender, (unsigned long long)c->log_size, (unsigned long long)last);
 
     uint8_t buf[JMD_MSG_MAX_SIZE];
     size_t n = 0;
-    if (encode_msg(m, buf, &n) != 0) return efail(JMD_EINVAL, err, errlen, "cannot encode");
+    if (encode_msg(m, buf, &n) != 0) return jmd__fail(JMD_EINVAL, err, errlen, "cannot encode");
     if (sqlite3_prepare_v2(log->db, "INSERT OR IGNORE INTO cosigned VALUES(?, ?, ?, ?)", -1,
                            &st, NULL) != SQLITE_OK)
-        return efail(dbfail(log, "write cosigned"), err, errlen, "%s", log->msg);
+        return jmd__fail(dbfail(log, "write cosigned"), err, errlen, "%s", log->msg);
     sqlite3_bind_int(st, 1, m->sender);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)c->log_size);
     sqlite3_bind_blob(st, 3, c->root, 32, SQLITE_STATIC);
     sqlite3_bind_blob(st, 4, buf, (int)n, SQLITE_STATIC);
     rc = sqlite3_step(st) == SQLITE_DONE ? 0 : dbfail(log, "write cosigned");
     sqlite3_finalize(st);
-    return rc ? efail(rc, err, errlen, "%s", log->msg) : 0;
+    return rc ? jmd__fail(rc, err, errlen, "%s", log->msg) : 0;
 }
 
 int jmd_ledger_log_cosignature_store(jmd_ledger_log *log, const jmd_msg *cosig,
@@ -930,37 +917,37 @@ int jmd_ledger_log_cosignature_store(jmd_ledger_log *log, const jmd_msg *cosig,
                                      size_t errlen)
 {
     if (err && errlen) err[0] = '\0';
-    if (!log || !cosig || !cosigner_pk) return efail(JMD_EINVAL, err, errlen, "NULL argument");
+    if (!log || !cosig || !cosigner_pk) return jmd__fail(JMD_EINVAL, err, errlen, "NULL argument");
     const jmd_msg *m = cosig;
     char why[256];
     if (m->kind != JMD_MSG_CHECKPOINT || jmd_msg_check(m, NULL, 0) != 0)
-        return efail(JMD_EINVAL, err, errlen, "cosignature: expected a valid Checkpoint");
+        return jmd__fail(JMD_EINVAL, err, errlen, "cosignature: expected a valid Checkpoint");
     if (jmd_ledger_auth_verify(m, cosigner_pk, NULL, why, sizeof why) != 0)
-        return efail(JMD_EVERIFY, err, errlen, "cosignature: %s", why);
+        return jmd__fail(JMD_EVERIFY, err, errlen, "cosignature: %s", why);
     if (m->u.checkpoint.origin == m->sender)
-        return efail(JMD_EVERIFY, err, errlen,
+        return jmd__fail(JMD_EVERIFY, err, errlen,
                      "cosignature from party %d: origin is the sender (a checkpoint, not a "
                      "cosignature)",
                      m->sender);
     uint8_t root[32];
     int rc = checkpoint_root(log, m->u.checkpoint.log_size, root, NULL);
-    if (rc < 0) return efail(rc, err, errlen, "%s", log->msg);
+    if (rc < 0) return jmd__fail(rc, err, errlen, "%s", log->msg);
     if (rc == 0 || memcmp(root, m->u.checkpoint.root, 32) != 0)
-        return efail(JMD_EVERIFY, err, errlen,
+        return jmd__fail(JMD_EVERIFY, err, errlen,
                      "cosignature from party %d: size %llu and root are not a checkpoint of "
                      "this log",
                      m->sender, (unsigned long long)m->u.checkpoint.log_size);
     uint8_t buf[JMD_MSG_MAX_SIZE];
     size_t n = 0;
-    if (encode_msg(m, buf, &n) != 0) return efail(JMD_EINVAL, err, errlen, "cannot encode");
+    if (encode_msg(m, buf, &n) != 0) return jmd__fail(JMD_EINVAL, err, errlen, "cannot encode");
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(log->db, "INSERT OR IGNORE INTO cosignatures VALUES(?, ?, ?)", -1,
                            &st, NULL) != SQLITE_OK)
-        return efail(dbfail(log, "write cosignatures"), err, errlen, "%s", log->msg);
+        return jmd__fail(dbfail(log, "write cosignatures"), err, errlen, "%s", log->msg);
     sqlite3_bind_int(st, 1, m->sender);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)m->u.checkpoint.log_size);
     sqlite3_bind_blob(st, 3, buf, (int)n, SQLITE_STATIC);
     rc = sqlite3_step(st) == SQLITE_DONE ? 0 : dbfail(log, "write cosignatures");
     sqlite3_finalize(st);
-    return rc ? efail(rc, err, errlen, "%s", log->msg) : 0;
+    return rc ? jmd__fail(rc, err, errlen, "%s", log->msg) : 0;
 }

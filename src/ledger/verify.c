@@ -25,6 +25,7 @@
 
 #include <sqlite3.h>
 
+#include "core/core__fail.h"
 #include "jmd/error.h"
 #include "jmd/ledger.h"
 #include "ledger/ledger__log.h"
@@ -68,20 +69,6 @@ typedef struct {
     size_t nprops;
 } vlog;
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 4, 5)))
-#endif
-static int
-efail(int rc, char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
 
 /* Records the first failure in res; returns 1 (stop). e may be NULL. */
 #if defined(__GNUC__)
@@ -184,17 +171,17 @@ static int load(vlog *v, const char *path, char *err, size_t errlen)
     v->path = path;
     v->self = -1;
     if (stat(path, &sb) != 0)
-        return efail(JMD_EIO, err, errlen, "%s: cannot be read: no such file", path);
+        return jmd__fail(JMD_EIO, err, errlen, "%s: cannot be read: no such file", path);
     if (!S_ISREG(sb.st_mode))
-        return efail(JMD_EIO, err, errlen,
+        return jmd__fail(JMD_EIO, err, errlen,
                      "%s: expected a log file, found a directory or device", path);
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        rc = efail(JMD_EIO, err, errlen, "%s: cannot be read: %s", path,
+        rc = jmd__fail(JMD_EIO, err, errlen, "%s: cannot be read: %s", path,
                    db ? sqlite3_errmsg(db) : "out of memory");
         goto done;
     }
     if (jmd_ledger__meta_check(db, v->party, v->pk, why, sizeof why) != 0) {
-        rc = efail(JMD_EPARSE, err, errlen, "%s: %s", path, why);
+        rc = jmd__fail(JMD_EPARSE, err, errlen, "%s: %s", path, why);
         goto done;
     }
     /* peers */
@@ -258,11 +245,11 @@ static int load(vlog *v, const char *path, char *err, size_t errlen)
     rc = 0;
     goto done;
 not_log:
-    rc = efail(JMD_EPARSE, err, errlen, "%s: expected a jmd log, found a damaged schema: %s",
+    rc = jmd__fail(JMD_EPARSE, err, errlen, "%s: expected a jmd log, found a damaged schema: %s",
                path, sqlite3_errmsg(db));
     goto done;
 no_mem:
-    rc = efail(JMD_ENOMEM, err, errlen, "%s: out of memory", path);
+    rc = jmd__fail(JMD_ENOMEM, err, errlen, "%s: out of memory", path);
 done:
     sqlite3_finalize(st);
     sqlite3_close(db);
@@ -762,7 +749,7 @@ int jmd_ledger_log_verify(const char *path, const char *peer_path, double window
 {
     if (err && errlen) err[0] = '\0';
     if (!path || !res || !(window_s >= 0))
-        return efail(JMD_EINVAL, err, errlen, "invalid argument");
+        return jmd__fail(JMD_EINVAL, err, errlen, "invalid argument");
     memset(res, 0, sizeof *res);
     res->bad_index = -1;
     vlog a, b;
@@ -780,7 +767,7 @@ int jmd_ledger_log_verify(const char *path, const char *peer_path, double window
     if (peer_path) {
         if (check_log(&b, res)) goto done;
         if (check_pair(&a, &b, window_s, res, &oom)) goto done;
-        if (oom) rc = efail(JMD_ENOMEM, err, errlen, "out of memory");
+        if (oom) rc = jmd__fail(JMD_ENOMEM, err, errlen, "out of memory");
     }
 done:
     vlog_free(&a);

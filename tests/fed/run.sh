@@ -63,6 +63,20 @@ keys() { # the two parties' keys and a federation file in $T
     "$JMD" keygen --party Russia --out "$T/Russia.key"; } > "$T/fed.txt" || fail keygen
 }
 
+start_world() { # $1 model; sets $world
+  "$JMD" world "$SC" --federation "$T/fed.txt" --run "$CASE" --model "$1" --out "$T/world" \
+    --quiet --timeout 60 > "$T/world.txt" 2>&1 &
+  world=$!
+  pids="$pids $world"
+}
+
+finish() { # waits for $nato, $ru and $world, which must all succeed
+  wait "$ru" || { cat "$T/Russia.out"; fail "the Russian node failed"; }
+  wait "$nato" || { cat "$T/NATO.out"; fail "the NATO node failed"; }
+  wait "$world" || { cat "$T/world.txt"; fail "the world failed"; }
+  pids=""
+}
+
 start_node() { # $1 party, rest: extra flags; sets $last
   party=$1; shift
   "$JMD" node "$SC" --party "$party" --key "$T/$party.key" --federation "$T/fed.txt" \
@@ -86,10 +100,7 @@ restart)
   keys
   m=joint
   "$JMD" run "$SC" --model $m --out "$T/run" --quiet || fail "jmd run"
-  "$JMD" world "$SC" --federation "$T/fed.txt" --run "$CASE" --model $m --out "$T/world" \
-    --quiet --timeout 60 > "$T/world.txt" 2>&1 &
-  world=$!
-  pids="$pids $world"
+  start_world $m
   start_node NATO
   nato=$last
   start_node Russia --fault-crash-step 400
@@ -100,10 +111,7 @@ restart)
   [ -f "$T/Russia.ledger" ] || fail "no ledger left by the killed node"
   start_node Russia --resume
   ru=$last
-  wait "$ru" || { cat "$T/Russia.out"; fail "the restarted node failed"; }
-  wait "$nato" || { cat "$T/NATO.out"; fail "the NATO node failed"; }
-  wait "$world" || { cat "$T/world.txt"; fail "the world failed"; }
-  pids=""
+  finish
   same "$T/world" "$T/run"
   "$JMD" verify "$T/Russia.ledger" --peer "$T/NATO.ledger" > "$T/v1.txt" 2>&1 ||
     { cat "$T/v1.txt"; fail "the restarted node's ledger does not verify"; }
@@ -120,19 +128,13 @@ attack)
   "$ATTACKER" inject "$DOMAIN" "$CASE" 2 1 0 > "$T/attacker.txt" 2>&1 &
   att=$!
   pids="$pids $att"
-  "$JMD" world "$SC" --federation "$T/fed.txt" --run "$CASE" --model $m --out "$T/world" \
-    --quiet --timeout 60 > "$T/world.txt" 2>&1 &
-  world=$!
-  pids="$pids $world"
+  start_world $m
   start_node NATO
   nato=$last
   start_node Russia
   ru=$last
   wait "$att" || { cat "$T/attacker.txt"; fail "the attacker could not inject"; }
-  wait "$ru" || { cat "$T/Russia.out"; fail "the Russian node failed"; }
-  wait "$nato" || { cat "$T/NATO.out"; fail "the NATO node failed"; }
-  wait "$world" || { cat "$T/world.txt"; fail "the world failed"; }
-  pids=""
+  finish
   same "$T/world" "$T/run"
   cat "$T/Russia.out"
   grep -q "refused: replayed or out of order" "$T/Russia.out" || fail "the replay was not refused"
@@ -164,10 +166,7 @@ tamper)
   keys
   m=joint
   "$JMD" run "$SC" --model $m --out "$T/run" --quiet || fail "jmd run"
-  "$JMD" world "$SC" --federation "$T/fed.txt" --run "$CASE" --model $m --out "$T/world" \
-    --quiet --timeout 60 > "$T/world.txt" 2>&1 &
-  world=$!
-  pids="$pids $world"
+  start_world $m
   start_node Russia
   ru=$last
   start_node NATO --fault-crash-step 600
@@ -178,10 +177,7 @@ tamper)
   "$ATTACKER" truncate "$T/NATO.ledger" 1000 || fail "could not truncate"
   start_node NATO --resume
   nato=$last
-  wait "$nato" || { cat "$T/NATO.out"; fail "the resumed node failed"; }
-  wait "$ru" || { cat "$T/Russia.out"; fail "the Russian node failed"; }
-  wait "$world" || { cat "$T/world.txt"; fail "the world failed"; }
-  pids=""
+  finish
   same "$T/world" "$T/run"
   grep -q "refused: checkpoint of party 0 at size [0-9]* not cosigned" "$T/Russia.out" ||
     { cat "$T/Russia.out"; fail "the peer cosigned a rewritten history"; }
@@ -196,18 +192,12 @@ approvals)
   keys
   m=joint
   "$JMD" run "$SC" --model $m --out "$T/run" --quiet || fail "jmd run"
-  "$JMD" world "$SC" --federation "$T/fed.txt" --run "$CASE" --model $m --out "$T/world" \
-    --quiet --timeout 60 > "$T/world.txt" 2>&1 &
-  world=$!
-  pids="$pids $world"
+  start_world $m
   start_node NATO
   nato=$last
   start_node Russia --fault-bad-approvals
   ru=$last
-  wait "$ru" || { cat "$T/Russia.out"; fail "the Russian node failed"; }
-  wait "$nato" || { cat "$T/NATO.out"; fail "the NATO node failed"; }
-  wait "$world" || { cat "$T/world.txt"; fail "the world failed"; }
-  pids=""
+  finish
   cat "$T/NATO.out"
   before=$(grep '"interceptor_order"' "$T/run/events.jsonl" | grep -c '"party":"NATO"')
   after=$(grep '"interceptor_order"' "$T/world/events.jsonl" | grep -c '"party":"NATO"')
