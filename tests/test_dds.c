@@ -316,6 +316,8 @@ static void sample_frame(jmd_frame *f, jmd_frame_kind kind, int party, int64_t s
         for (int i = 0; i < JMD_MSG_MAX_PARTIES; i++) t->expect[i] = (uint64_t)i * 1000003u + 1;
         t->expect[31] = UINT64_MAX;
         t->end = step == 99;
+        t->seed = UINT64_MAX - (uint64_t)step; /* every bit of the 64 in use */
+        t->model = (int)(step % JMD_GOV_NMODELS);
         break;
     }
     case JMD_FRAME_SCAN: {
@@ -416,6 +418,8 @@ static void check_frame_equal(const jmd_frame *a, const jmd_frame *b, const char
         FEQ(a, b, u.tick.nscan);
         FEQ(a, b, u.tick.expect);
         FEQ(a, b, u.tick.end);
+        FEQ(a, b, u.tick.seed);
+        FEQ(a, b, u.tick.model);
         break;
     case JMD_FRAME_SCAN:
         FEQ(a, b, u.scan.party);
@@ -551,6 +555,10 @@ static void role_rt_world(int unused)
     f.u.tick.t = NAN;
     CHK(jmd_dds_write(d, &f) == JMD_EINVAL && strstr(jmd_dds_last_error(d), "tick.t"),
         "world wrote a NaN time: %s", jmd_dds_last_error(d));
+    sample_frame(&f, JMD_FRAME_TICK, 0, 0);
+    f.u.tick.model = JMD_GOV_NMODELS; /* 5: no such model */
+    CHK(jmd_dds_write(d, &f) == JMD_EINVAL && strstr(jmd_dds_last_error(d), "tick.model"),
+        "world wrote model %d: %s", JMD_GOV_NMODELS, jmd_dds_last_error(d));
 
     for (int64_t s = 0; s < NSTEPS; s++)
         for (size_t k = 0; k < sizeof world_kinds / sizeof world_kinds[0]; k++) {

@@ -43,6 +43,9 @@ SRC=$3
 DOMAIN=$4
 CASE=$5
 SC=$SRC/tests/fed/two-party.yaml
+# The run tag in every topic name: this case, this invocation (two test
+# runs on one machine, on the same domain, never share a topic).
+TAG=$CASE$$
 T=$(mktemp -d /tmp/jmd-fed-XXXXXX)
 pids=""
 cleanup() {
@@ -64,7 +67,7 @@ keys() { # the two parties' keys and a federation file in $T
 }
 
 start_world() { # $1 model; sets $world
-  "$JMD" world "$SC" --federation "$T/fed.txt" --run "$CASE" --model "$1" --out "$T/world" \
+  "$JMD" world "$SC" --federation "$T/fed.txt" --run "$TAG" --model "$1" --out "$T/world" \
     --quiet --timeout 60 > "$T/world.txt" 2>&1 &
   world=$!
   pids="$pids $world"
@@ -80,7 +83,7 @@ finish() { # waits for $nato, $ru and $world, which must all succeed
 start_node() { # $1 party, rest: extra flags; sets $last
   party=$1; shift
   "$JMD" node "$SC" --party "$party" --key "$T/$party.key" --federation "$T/fed.txt" \
-    --ledger "$T/$party.ledger" --run "$CASE" --timeout 60 "$@" >> "$T/$party.out" 2>&1 &
+    --ledger "$T/$party.ledger" --run "$TAG" --timeout 60 "$@" >> "$T/$party.out" 2>&1 &
   last=$!
   pids="$pids $last"
 }
@@ -125,7 +128,7 @@ attack)
   keys
   m=connected
   "$JMD" run "$SC" --model $m --out "$T/run" --quiet || fail "jmd run"
-  "$ATTACKER" inject "$DOMAIN" "$CASE" 2 1 0 > "$T/attacker.txt" 2>&1 &
+  "$ATTACKER" inject "$DOMAIN" "$TAG" 2 1 0 > "$T/attacker.txt" 2>&1 &
   att=$!
   pids="$pids $att"
   start_world $m
