@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -606,10 +607,38 @@ int jmd_cmd_federate(int argc, char **argv)
     }
     a.run_tag = tag;
     status = world_main(cmd, &a, sc);
-    /* The nodes end when the world does; if the world failed, end them. */
+    /* The nodes end when the world does. If the world failed, a node that
+     * knows why (its own error, in PARTY.out) gets a few seconds to say so
+     * before it is ended. */
+    if (status != JMD_EXIT_OK) {
+        int left = (int)npids;
+        int exited[JMD_MSG_MAX_PARTIES] = {0}, wsv[JMD_MSG_MAX_PARTIES] = {0};
+        for (int tick = 0; tick < 50 && left > 0; tick++) {
+            for (size_t i = 0; i < npids; i++)
+                if (!exited[i] && waitpid(pids[i], &wsv[i], WNOHANG) == pids[i])
+                    exited[i] = 1, left--;
+            if (left > 0) {
+                struct timespec ts = {0, 100000000L};
+                nanosleep(&ts, NULL);
+            }
+        }
+        for (size_t i = 0; i < npids; i++) {
+            if (!exited[i]) {
+                kill(pids[i], SIGTERM);
+                waitpid(pids[i], NULL, 0);
+            }
+            fprintf(stderr, "jmd %s: the node of \"%s\" %s (see %s/%s.out)\n", cmd,
+                    sc->parties[i].name,
+                    !exited[i] ? "was still waiting and was ended"
+                    : WIFEXITED(wsv[i]) && WEXITSTATUS(wsv[i]) == 0 ? "had finished"
+                                                                     : "failed",
+                    a.outdir, sc->parties[i].name);
+        }
+        npids = 0;
+        goto done;
+    }
     for (size_t i = 0; i < npids; i++) {
         int ws = 0;
-        if (status != JMD_EXIT_OK) kill(pids[i], SIGTERM);
         if (waitpid(pids[i], &ws, 0) < 0 || !WIFEXITED(ws) || WEXITSTATUS(ws) != 0) {
             fprintf(stderr, "jmd %s: the node of \"%s\" failed (see %s/%s.out)\n", cmd,
                     sc->parties[i].name, a.outdir, sc->parties[i].name);

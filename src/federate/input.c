@@ -187,6 +187,26 @@ static double get_f(rbuf *r, const char *what)
     return d;
 }
 
+/* An index read at byte `at` must lie in [0, 65534] (radars, satellites:
+ * the wire's u16 range), the same bound the transport applies live. */
+static int check_index(rbuf *r, size_t at, int v, const char *what)
+{
+    if (r->bad || (v >= 0 && v < JMD_MSG_MAX_SITES)) return v;
+    snprintf(r->err, r->errlen, "byte %zu: expected %s 0 to %d, found %d", at, what,
+             JMD_MSG_MAX_SITES - 1, v);
+    r->bad = 1;
+    return v;
+}
+
+/* A 1-sigma or a signal-to-noise ratio read at byte `at` must be >= 0. */
+static double check_nonneg(rbuf *r, size_t at, double v, const char *what)
+{
+    if (r->bad || v >= 0) return v;
+    snprintf(r->err, r->errlen, "byte %zu: expected %s >= 0, found %.17g", at, what, v);
+    r->bad = 1;
+    return v;
+}
+
 static int64_t get_step(rbuf *r)
 {
     size_t at = r->at;
@@ -271,14 +291,19 @@ int jmd_fed_input_decode(const uint8_t *buf, size_t len, int nparties, jmd_frame
         f->u.cue.step = get_step(&r);
         f->u.cue.index = (uint32_t)get_u(&r, 4, "the index");
         c->t = get_f(&r, "the report time");
-        c->sensor = (int)(int32_t)(uint32_t)get_u(&r, 4, "the sensor");
+        size_t at = r.at;
+        c->sensor = check_index(&r, at, (int)(int32_t)(uint32_t)get_u(&r, 4, "the sensor"),
+                                "a satellite index");
         c->t_launch = get_f(&r, "the launch time");
         c->lat = get_f(&r, "the latitude");
         c->lon = get_f(&r, "the longitude");
         c->azimuth = get_f(&r, "the azimuth");
-        c->sigma_pos = get_f(&r, "sigma_pos");
-        c->sigma_t = get_f(&r, "sigma_t");
-        c->sigma_az = get_f(&r, "sigma_az");
+        at = r.at;
+        c->sigma_pos = check_nonneg(&r, at, get_f(&r, "sigma_pos"), "sigma_pos");
+        at = r.at;
+        c->sigma_t = check_nonneg(&r, at, get_f(&r, "sigma_t"), "sigma_t");
+        at = r.at;
+        c->sigma_az = check_nonneg(&r, at, get_f(&r, "sigma_az"), "sigma_az");
         c->truth = -1;
         break;
     }
@@ -286,7 +311,9 @@ int jmd_fed_input_decode(const uint8_t *buf, size_t len, int nparties, jmd_frame
         jmd_frame_scan *s = &f->u.scan;
         s->step = get_step(&r);
         s->index = (uint32_t)get_u(&r, 4, "the index");
-        s->radar = (int)(int32_t)(uint32_t)get_u(&r, 4, "the radar");
+        size_t rat = r.at;
+        s->radar = check_index(&r, rat, (int)(int32_t)(uint32_t)get_u(&r, 4, "the radar"),
+                               "a radar index");
         s->t = get_f(&r, "the scan time");
         size_t at = r.at;
         uint64_t n = get_u(&r, 4, "the detection count");
@@ -303,12 +330,17 @@ int jmd_fed_input_decode(const uint8_t *buf, size_t len, int nparties, jmd_frame
             for (size_t i = 0; i < s->n && !r.bad; i++) {
                 jmd_measurement *m = &s->m[i];
                 m->meas_id = (long)(int64_t)get_u(&r, 8, "a measurement id");
-                m->sensor = (int)(int32_t)(uint32_t)get_u(&r, 4, "a sensor");
+                size_t dat = r.at;
+                m->sensor = check_index(&r, dat,
+                                        (int)(int32_t)(uint32_t)get_u(&r, 4, "a sensor"),
+                                        "a radar index");
                 m->t = get_f(&r, "a detection time");
                 m->range = get_f(&r, "a range");
                 m->az = get_f(&r, "an azimuth");
                 m->el = get_f(&r, "an elevation");
-                m->snr = get_f(&r, "a signal-to-noise ratio");
+                dat = r.at;
+                m->snr = check_nonneg(&r, dat, get_f(&r, "a signal-to-noise ratio"),
+                                      "a signal-to-noise ratio");
                 m->truth = -1;
             }
         }

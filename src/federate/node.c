@@ -67,6 +67,7 @@ typedef struct {
     uint64_t ctl_seq;              /* sequence numbers of checkpoints (their own space) */
     int64_t last_ckpt_step;
     jmd_frame last_done;           /* the DONE of the last step (re-sent after a restart) */
+    jmd_frame last_final;          /* the FINAL a replay rebuilt (the run had ended) */
     int8_t link_state[2][JMD_MSG_MAX_PARTIES]; /* [0] self->q, [1] q->self: 1 down */
     int noutage_notes;
     jmd_node_report *rep;
@@ -182,9 +183,13 @@ static int write_ctl(node *n, jmd_msg *m, int to, double t)
     m->t = t;
     int rc = jmd_ledger_auth_sign(m, &n->o->key);
     if (rc != 0) return rc;
-    /* Signed, so the same bytes go to everyone: one entry says so. */
+    /* Signed, so the same bytes go to everyone: one entry says so. It is
+     * committed before it leaves: a crash after the write must not give
+     * the next incarnation the same control sequence number for another
+     * checkpoint (a restart writes it again from the ledger instead). */
     rc = record_msg(n, JMD_LOG_SENT, to == JMD_MSG_BROADCAST ? JMD_LOG_PEER_BROADCAST : to, m,
                     t, NULL);
+    if (rc == 0) rc = log_commit(n, 1);
     if (rc != 0) return rc;
     jmd_frame f;
     memset(&f, 0, sizeof f);
@@ -280,6 +285,13 @@ static int on_peer(node *n, const jmd_frame_peer *pf)
         snprintf(why, sizeof why, "authentication failed: %s", aerr);
         return reject(n, m, pf->t_deliver, why);
     }
+    if ((m->kind == JMD_MSG_CHECKPOINT) != (m->seq >= JMD_NODE_CTL_SEQ)) {
+        snprintf(why, sizeof why,
+                 "a %s with sequence number %llu: checkpoints are numbered from 2^62 up, every "
+                 "other kind below",
+                 jmd_msg_kind_name((int)m->kind), (unsigned long long)m->seq);
+        return reject(n, m, pf->t_deliver, why);
+    }
     uint64_t *last = &n->last_seq[m->sender][m->kind];
     if (m->seq <= *last && n->resyncing) {
         n->resync_dups++; /* history re-sent to a restarted node: already in its ledger */
@@ -337,11 +349,27 @@ typedef struct {
     node *n;
     int to;
     int rc;
+    inmsg *buf;   /* what the bus released for this receiver, to be sorted */
+    size_t nbuf, capbuf;
 } send_ctx;
 
-static void publish(void *ctx, const jmd_msg *m0, double t_deliver)
+static void collect(void *ctx, const jmd_msg *m, double t_deliver)
 {
     send_ctx *c = ctx;
+    if (c->rc != 0) return;
+    if ((c->rc = jmd__grow((void **)&c->buf, &c->capbuf, c->nbuf + 1, sizeof *c->buf)) != 0)
+        return;
+    c->buf[c->nbuf++] = (inmsg){*m, t_deliver};
+}
+
+static int seq_cmp(const void *a, const void *b)
+{
+    const inmsg *x = a, *y = b;
+    return x->m.seq < y->m.seq ? -1 : x->m.seq > y->m.seq;
+}
+
+static void publish(send_ctx *c, const jmd_msg *m0, double t_deliver)
+{
     node *n = c->n;
     if (c->rc != 0) return;
     jmd_frame f;
@@ -376,11 +404,21 @@ static int send_outbox(node *n, double t)
         int rc = jmd_bus_send(n->bus, n->self, out[i].to, &m, t, out[i].delay, NULL);
         if (rc == JMD_ENOMEM) return rc;
     }
+    /* The bus releases a receiver's messages in delivery-time order; they
+     * are written in sequence order, so that each kind's writer carries
+     * them in the order the receiver's replay check expects (messages of
+     * one step with different release delays would otherwise cross). */
     for (int q = 0; q < n->np; q++) {
         if (q == n->self) continue;
-        send_ctx c = {n, q, 0};
-        int rc = jmd_bus_poll(n->bus, q, INFINITY, 0, publish, &c, NULL);
+        send_ctx c = {n, q, 0, NULL, 0, 0};
+        int rc = jmd_bus_poll(n->bus, q, INFINITY, 0, collect, &c, NULL);
         if (rc == 0) rc = c.rc;
+        if (rc == 0 && c.nbuf > 1) qsort(c.buf, c.nbuf, sizeof *c.buf, seq_cmp);
+        for (size_t i = 0; rc == 0 && i < c.nbuf; i++) {
+            publish(&c, &c.buf[i].m, c.buf[i].t_deliver);
+            rc = c.rc;
+        }
+        free(c.buf);
         if (rc != 0) return rc;
     }
     return 0;
@@ -478,6 +516,10 @@ static int final_frame(node *n)
         n->rep->stats = x->stats;
         n->rep->log_size = x->log_size;
     }
+    if (n->replaying) { /* the world may never have had it: written after the replay */
+        n->last_final = f;
+        return 0;
+    }
     return jmd_dds_write(n->dds, &f);
 }
 
@@ -571,6 +613,15 @@ static int apply_step(node *n)
     if ((rc = log_commit(n, 1)) != 0) goto out;
     if (!n->replaying) {
         rc = jmd_dds_write(n->dds, &f);
+        if (rc == 0 && n->resyncing) {
+            /* Caught up: what was dropped meanwhile goes on the record. */
+            char note[160];
+            snprintf(note, sizeof note,
+                     "caught up after the restart: %llu copies of messages already in the "
+                     "ledger were re-received and dropped",
+                     (unsigned long long)n->resync_dups);
+            rc = record_note(n, -1, note);
+        }
         n->resyncing = 0;
     }
     if (n->rep) n->rep->steps++;
@@ -673,8 +724,15 @@ static int on_frame(node *n, jmd_frame *f)
     case JMD_FRAME_SCAN: {
         int64_t s;
         uint32_t ix;
-        in_step(f, &s, &ix);
+        int kind = in_step(f, &s, &ix);
         if (s < n->step) break;
+        int dup = 0; /* a restart's second copy of a frame it holds */
+        for (size_t i = 0; i < n->nin && !dup; i++) {
+            int64_t s2;
+            uint32_t ix2;
+            dup = in_step(&n->in[i], &s2, &ix2) == kind && s2 == s && ix2 == ix;
+        }
+        if (dup) break;
         if ((rc = record_input(n, f)) != 0) break;
         if ((rc = jmd__grow((void **)&n->in, &n->capin, n->nin + 1, sizeof *n->in)) != 0) break;
         n->in[n->nin++] = *f; /* the frame's arrays change hands */
@@ -727,7 +785,7 @@ static int replay_ledger(node *n, uint64_t *entries)
             rc = jmd_msg_decode(e->data, e->len, &m, why, sizeof why);
             if (rc != 0) {
                 snprintf(n->err, n->errlen, "ledger entry %llu: %s", (unsigned long long)i, why);
-            } else if (m.seq >= JMD_NODE_CTL_SEQ) {
+            } else if (m.kind == JMD_MSG_CHECKPOINT) {
                 if (e->dir == JMD_LOG_SENT && m.seq - JMD_NODE_CTL_SEQ > n->ctl_seq)
                     n->ctl_seq = m.seq - JMD_NODE_CTL_SEQ;
                 if (e->dir == JMD_LOG_RECEIVED && m.seq > n->last_seq[m.sender][m.kind])
@@ -758,10 +816,6 @@ static int replay_ledger(node *n, uint64_t *entries)
                      (unsigned long long)logged[q]);
             return JMD_EVERIFY;
         }
-    if (n->done) {
-        snprintf(n->err, n->errlen, "the ledger's run is complete: nothing to resume");
-        return JMD_EINVAL;
-    }
     *entries = size;
     return 0;
 }
@@ -776,8 +830,8 @@ static int resend(node *n, uint64_t entries)
         jmd_log_entry_buf eb;
         memset(&eb, 0, sizeof eb);
         if ((rc = jmd_ledger_log_get(log, i, &eb)) != 0) break;
-        if (eb.e.dir == JMD_LOG_SENT && eb.e.step >= n->step - 2 && eb.e.peer >= 0 &&
-            eb.e.peer < n->np) {
+        if (eb.e.dir == JMD_LOG_SENT && eb.e.step >= n->step - 2 &&
+            ((eb.e.peer >= 0 && eb.e.peer < n->np) || eb.e.peer == JMD_LOG_PEER_BROADCAST)) {
             jmd_frame f;
             memset(&f, 0, sizeof f);
             f.kind = JMD_FRAME_PEER;
@@ -790,6 +844,9 @@ static int resend(node *n, uint64_t entries)
         jmd_ledger_log_entry_free(&eb);
     }
     if (rc == 0 && n->last_done.kind == JMD_FRAME_DONE) rc = jmd_dds_write(n->dds, &n->last_done);
+    /* The ledger's run had ended: the world may still wait for the FINAL. */
+    if (rc == 0 && n->done && n->last_final.kind == JMD_FRAME_FINAL)
+        rc = jmd_dds_write(n->dds, &n->last_final);
     if (rc == 0) {
         char note[200];
         snprintf(note, sizeof note,
@@ -877,8 +934,29 @@ int jmd_node_run(const jmd_scenario *sc, const jmd_node_opts *o, jmd_node_report
         memset(&f, 0, sizeof f);
         rc = jmd_dds_take(n.dds, &f, o->timeout_ms);
         if (rc == 0) {
-            snprintf(err, errlen, "nothing from the world or the peers for %.0f s at step %lld",
-                     o->timeout_ms / 1e3, (long long)n.step);
+            /* Say what is missing: the world's TICK, or a peer's messages. */
+            int m = snprintf(err, errlen, "nothing usable for %.0f s at step %lld: ",
+                             o->timeout_ms / 1e3, (long long)n.step);
+            size_t at = m > 0 && (size_t)m < errlen ? (size_t)m : errlen - 1;
+            if (n.tick.kind != JMD_FRAME_TICK) {
+                snprintf(err + at, errlen - at, "no TICK from the world (is it running?)");
+            } else {
+                int any = 0;
+                for (int p = 0; p < n.np && at < errlen - 1; p++) {
+                    if (p == n.self || n.received[p] >= n.tick.u.tick.expect[p]) continue;
+                    m = snprintf(err + at, errlen - at,
+                                 "%s%llu message(s) of party \"%s\" accepted, the world says "
+                                 "it wrote %llu",
+                                 any ? "; " : "", (unsigned long long)n.received[p],
+                                 sc->parties[p].name,
+                                 (unsigned long long)n.tick.u.tick.expect[p]);
+                    if (m > 0) at += (size_t)m < errlen - at ? (size_t)m : errlen - at - 1;
+                    any = 1;
+                }
+                if (!any)
+                    snprintf(err + at, errlen - at,
+                             "the world's inputs for the step are incomplete");
+            }
             rc = JMD_EIO;
             goto done;
         }

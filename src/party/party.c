@@ -515,11 +515,11 @@ int jmd_party_receive(jmd_party_node *p, const jmd_msg *m, double t)
         proposal_t *pr = proposal_find(p, m->u.vote.proposal_id);
         if (!pr || !pr->open) return 0;
         const jmd_msg_vote *vo = &m->u.vote;
+        if (vo->voter != m->sender) return 0; /* a party votes for itself only */
         if (p->verify && vo->approve) {
             /* An approval counts only with a valid signature over our
              * proposal: without one it is no approval at all. */
-            if (vo->voter >= JMD_MSG_MAX_PARTIES || vo->voter != m->sender ||
-                vo->sig_len != JMD_MSG_AUTH_MAX ||
+            if (vo->voter >= JMD_MSG_MAX_PARTIES || vo->sig_len != JMD_MSG_AUTH_MAX ||
                 p->verify(p->actx, vo->voter, &pr->canon, vo->sig) != 0) {
                 p->stats.bad_approvals++;
                 return 0;
@@ -535,6 +535,14 @@ int jmd_party_receive(jmd_party_node *p, const jmd_msg *m, double t)
          * (inventory, launchers, rounds in flight) in step. */
         if (p->model != JMD_GOV_JOINT) return 0;
         const jmd_msg_launch_order *o = &m->u.order;
+        /* A launch is its proposer's: proposal ids carry the party. */
+        if (p->verify && (o->proposal_id >> 32) != (uint64_t)m->sender + 1) {
+            p->stats.bad_orders++;
+            return 0;
+        }
+        /* Without the proposal (lost on the link, or a pre-delegated round
+         * never proposed) the quoted approvals cannot be checked: the launch
+         * stands on the proposer's own signed order. */
         const canon_t *cn = p->verify ? canon_find(p, o->proposal_id) : NULL;
         for (int i = 0; cn && i < o->napprovals; i++) {
             const jmd_msg_approval *a = &o->approvals[i];

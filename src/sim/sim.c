@@ -94,6 +94,8 @@ typedef struct {
     size_t capscan;
     FILE *ev;
     int io_error;
+    char *err;                       /* the run's error line (jmd_sim_run_port's) */
+    size_t errlen;
 } world;
 
 
@@ -483,7 +485,16 @@ static int node_steps(world *w, int64_t step, double t, double t_next)
         for (size_t i = 0; i < r->norders; i++) {
             const jmd_party_order *o = &r->orders[i].o;
             const jmd_engagement *e = &o->e;
-            if (e->site < 0 || (size_t)e->site >= sc->nsites) return JMD_EINVAL;
+            /* A node commands its own interceptors only (in a federation a
+             * DONE comes from another process: checked, not trusted). */
+            if (e->site < 0 || (size_t)e->site >= sc->nsites ||
+                sc->sites[e->site].owner != (int)p) {
+                snprintf(w->err, w->errlen,
+                         "party \"%s\" at step %lld ordered a launch from site %d, which is "
+                         "not one of its sites",
+                         sc->parties[p].name, (long long)step, e->site);
+                return JMD_EINVAL;
+            }
             if ((rc = jmd__grow((void **)&w->shots, &w->capshots, w->nshots + 1, sizeof *w->shots)))
                 return rc;
             int th = truth_of_meas(w, r->orders[i].last_meas_id);
@@ -838,6 +849,8 @@ int jmd_sim_run_port(const jmd_scenario *sc, uint64_t seed, const jmd_sim_opts *
     memset(&w, 0, sizeof w);
     w.sc = sc;
     w.port = port;
+    w.err = err;
+    w.errlen = errlen;
     w.o = opts;
     w.ev = opts->events;
     size_t nt = sc->nthreats, np = sc->nparties;

@@ -6,7 +6,9 @@
 # CASE:
 #   identity  every model: `jmd federate` (world + one node process per
 #             party) gives byte-identical events.jsonl and summary.json to
-#             `jmd run`, and every ledger verifies alone and against the other
+#             `jmd run`, and every ledger verifies alone and against the other;
+#             also with a salvo that crosses several proposals and votes in
+#             one step (tests/fed/salvo-two-party.yaml)
 #   restart   a node killed with SIGKILL in the middle of a step (its
 #             messages out, its ledger not committed) restarts with --resume
 #             from its ledger: the run's events and summary are those of an
@@ -97,6 +99,15 @@ identity)
     same "$T/fed-$m" "$T/run-$m"
     grep -q "Cross-checked" "$T/fed-$m.txt" || fail "$m: the ledgers were not cross-checked"
     echo "ok $m: federated = in-process"
+  done
+  # several proposals and votes crossing in one step (a salvo of four)
+  S2=$SRC/tests/fed/salvo-two-party.yaml
+  for m in joint connected; do
+    "$JMD" run "$S2" --model $m --out "$T/run2-$m" --quiet || fail "jmd run salvo $m"
+    "$JMD" federate "$S2" --model $m --domain "$DOMAIN" --out "$T/fed2-$m" --timeout 60 \
+      > "$T/fed2-$m.txt" 2>&1 || { cat "$T/fed2-$m.txt" "$T/fed2-$m"/*.out; fail "federate salvo $m"; }
+    same "$T/fed2-$m" "$T/run2-$m"
+    echo "ok salvo $m: federated = in-process"
   done
   ;;
 restart)
