@@ -171,6 +171,8 @@ int main(void)
     }
     track_msg(&f, 0, 1, SEQ_END);
     if (jmd_dds_write(d, &f)) goto out;
+    /* Writes are batched: send the last ones before blocking on the pipe. */
+    jmd_dds_flush(d);
     sink_result r;
     if (read(fds[0], &r, sizeof r) != (ssize_t)sizeof r || r.failed) {
         fprintf(stderr, "bench_dds: the receiving node failed\n");

@@ -268,13 +268,13 @@ int jmd_dds_wait_matched(jmd_dds *d, int n, int timeout_ms);
  * next call on d. Never NULL ("" for a NULL d). */
 const char *jmd_dds_last_error(const jmd_dds *d);
 
-/* Sends now the frames jmd_dds_write has queued (writes are batched into
- * packets: a frame may wait in its writer until a packet fills or is
- * flushed). jmd_dds_take, jmd_dds_wait_matched and jmd_dds_close flush
- * first, so a caller that only ever blocks in those needs no call; call it
- * before blocking anywhere else (a sleep, a pipe, waitpid) while a peer
- * waits for what was written, and at the end of a step's writes for the
- * lowest latency. NULL is a no-op. */
+/* Sends now the frames jmd_dds_write has queued. Writes are batched into
+ * packets (docs/federation.md "Performance"): a frame waits in its writer
+ * until the packet fills, until jmd_dds_flush, jmd_dds_take,
+ * jmd_dds_wait_matched or jmd_dds_close (each flushes first), or at most
+ * about 1 ms, when the handle's flusher thread sends it. No call is needed
+ * for delivery; call it before blocking elsewhere (a pipe, a sleep) to
+ * save that millisecond. NULL is a no-op. */
 void jmd_dds_flush(jmd_dds *d);
 
 /* Waits (up to 2 s in all) until the readers matched to this participant's
