@@ -464,6 +464,72 @@ static void test_contracts(void **state)
     assert_string_equal(jmd_strerror(JMD_EVERIFY), "verification failed");
 }
 
+/* The tree that keeps its perfect subtrees gives exactly what the leaf
+ * arrays give: roots at every size, every inclusion proof, every
+ * consistency proof (all pairs up to 130 leaves, then a sample to 1,000),
+ * also after a truncation and regrowth with other leaves. */
+static void test_tree_matches_arrays(void **state)
+{
+    (void)state;
+    enum { N = 1000 };
+    static jmd_merkle_hash leaves[N], other[N];
+    for (int i = 0; i < N; i++) {
+        char buf[32];
+        int n = snprintf(buf, sizeof buf, "leaf %d", i);
+        assert_int_equal(jmd_merkle_leaf_hash(buf, (size_t)n, &leaves[i]), 0);
+        n = snprintf(buf, sizeof buf, "other %d", i);
+        assert_int_equal(jmd_merkle_leaf_hash(buf, (size_t)n, &other[i]), 0);
+    }
+    jmd_merkle_tree t;
+    jmd_merkle_tree_init(&t);
+    jmd_merkle_hash p1[JMD_MERKLE_PROOF_MAX], p2[JMD_MERKLE_PROOF_MAX], r1, r2;
+    size_t n1, n2;
+    for (uint64_t n = 1; n <= N; n++) {
+        assert_int_equal(jmd_merkle_tree_append(&t, &leaves[n - 1]), 0);
+        assert_int_equal(jmd_merkle_root(leaves, n, &r1), 0);
+        assert_int_equal(jmd_merkle_tree_root(&t, n, &r2), 0);
+        assert_memory_equal(r1.b, r2.b, 32);
+        int all = n <= 130;
+        for (uint64_t m = 0; m <= n; m += all ? 1 : 97) {
+            assert_int_equal(jmd_merkle_consistency_proof(leaves, m, n, p1, JMD_MERKLE_PROOF_MAX, &n1), 0);
+            assert_int_equal(jmd_merkle_tree_consistency_proof(&t, m, n, p2, JMD_MERKLE_PROOF_MAX, &n2), 0);
+            assert_int_equal(n1, n2);
+            assert_memory_equal(p1, p2, n1 * sizeof *p1);
+            if (m < n) {
+                assert_int_equal(jmd_merkle_inclusion_proof(leaves, n, m, p1, JMD_MERKLE_PROOF_MAX, &n1), 0);
+                assert_int_equal(jmd_merkle_tree_inclusion_proof(&t, n, m, p2, JMD_MERKLE_PROOF_MAX, &n2), 0);
+                assert_int_equal(n1, n2);
+                assert_memory_equal(p1, p2, n1 * sizeof *p1);
+            }
+        }
+    }
+    /* a rolled-back tail, regrown with other leaves */
+    assert_int_equal(jmd_merkle_tree_truncate(&t, 333), 0);
+    static jmd_merkle_hash mix[N];
+    memcpy(mix, leaves, 333 * sizeof *mix);
+    for (int i = 333; i < 700; i++) {
+        mix[i] = other[i];
+        assert_int_equal(jmd_merkle_tree_append(&t, &other[i]), 0);
+    }
+    for (uint64_t n = 333; n <= 700; n += 37) {
+        assert_int_equal(jmd_merkle_root(mix, n, &r1), 0);
+        assert_int_equal(jmd_merkle_tree_root(&t, n, &r2), 0);
+        assert_memory_equal(r1.b, r2.b, 32);
+        assert_int_equal(jmd_merkle_consistency_proof(mix, 333, n, p1, JMD_MERKLE_PROOF_MAX, &n1), 0);
+        assert_int_equal(jmd_merkle_tree_consistency_proof(&t, 333, n, p2, JMD_MERKLE_PROOF_MAX, &n2), 0);
+        assert_int_equal(n1, n2);
+        assert_memory_equal(p1, p2, n1 * sizeof *p1);
+    }
+    /* contracts */
+    assert_int_equal(jmd_merkle_tree_root(&t, 701, &r1), JMD_EINVAL);
+    assert_int_equal(jmd_merkle_tree_truncate(&t, 701), JMD_EINVAL);
+    assert_int_equal(jmd_merkle_tree_consistency_proof(&t, 5, 4, p1, 64, &n1), JMD_EINVAL);
+    assert_int_equal(jmd_merkle_tree_inclusion_proof(&t, 700, 700, p1, 64, &n1), JMD_EINVAL);
+    assert_int_equal(jmd_merkle_tree_append(NULL, &r1), JMD_EINVAL);
+    jmd_merkle_tree_free(&t);
+    jmd_merkle_tree_free(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -475,6 +541,7 @@ int main(void)
         cmocka_unit_test(test_brute_inclusion),
         cmocka_unit_test(test_brute_consistency),
         cmocka_unit_test(test_contracts),
+        cmocka_unit_test(test_tree_matches_arrays),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -132,6 +132,39 @@ int jmd_merkle_frontier_append(jmd_merkle_frontier *f, const jmd_merkle_hash *le
  * Returns 0, or JMD_EINVAL for a NULL pointer. */
 int jmd_merkle_frontier_root(const jmd_merkle_frontier *f, jmd_merkle_hash *root);
 
+/* An append-only Merkle tree that keeps its leaf hashes and the root of
+ * every perfect aligned subtree (about 2n hashes for n leaves), so that
+ * the root at any size and any inclusion or consistency proof cost
+ * O(log^2 n) node hashes instead of rehashing the leaves: what a party's
+ * ledger keeps in memory to sign a checkpoint at any size. Results equal
+ * jmd_merkle_root / _inclusion_proof / _consistency_proof over the same
+ * leaves. Initialise with jmd_merkle_tree_init, free with
+ * jmd_merkle_tree_free; owns its arrays. */
+typedef struct {
+    uint64_t size;                 /* leaves appended */
+    jmd_merkle_hash *level[64];    /* level[l][i]: root of leaves [i 2^l, (i+1) 2^l) */
+    uint64_t cap[64];              /* allocated entries per level */
+} jmd_merkle_tree;
+
+void jmd_merkle_tree_init(jmd_merkle_tree *t);
+void jmd_merkle_tree_free(jmd_merkle_tree *t); /* accepts NULL */
+/* Appends a leaf hash: O(1) amortised. JMD_ENOMEM (tree unchanged),
+ * JMD_ERANGE at 2^64 - 1 leaves, JMD_EINVAL for NULL. */
+int jmd_merkle_tree_append(jmd_merkle_tree *t, const jmd_merkle_hash *leaf_hash);
+/* Forgets the leaves from size on (a rolled-back append); JMD_EINVAL when
+ * size is above the tree's. */
+int jmd_merkle_tree_truncate(jmd_merkle_tree *t, uint64_t size);
+/* The root at `size` <= t->size (the empty root for 0). */
+int jmd_merkle_tree_root(const jmd_merkle_tree *t, uint64_t size, jmd_merkle_hash *root);
+/* As jmd_merkle_inclusion_proof / jmd_merkle_consistency_proof over the
+ * tree's leaves; sizes above t->size are JMD_EINVAL. */
+int jmd_merkle_tree_inclusion_proof(const jmd_merkle_tree *t, uint64_t tree_size,
+                                    uint64_t index, jmd_merkle_hash *proof, size_t cap,
+                                    size_t *len);
+int jmd_merkle_tree_consistency_proof(const jmd_merkle_tree *t, uint64_t size1,
+                                      uint64_t size2, jmd_merkle_hash *proof, size_t cap,
+                                      size_t *len);
+
 /* ---- keys and signatures ---- */
 
 /* A party's identity is one Ed25519 key pair (RFC 8032, via libsodium).

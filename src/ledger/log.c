@@ -43,6 +43,8 @@ struct jmd_ledger_log {
     sqlite3_stmt *q[Q_NQ];
     jmd_merkle_frontier f;       /* the tree of every row written */
     jmd_merkle_frontier f_begin; /* the tree at begin, restored on a failed commit */
+    jmd_merkle_tree tree;        /* every leaf hash and perfect subtree root, in memory:
+                                    proofs (checkpoints) without rereading the rows */
     int64_t last_step;           /* step of the last entry, for checkpoints */
     int64_t last_step_begin;
     int in_tx;
@@ -300,6 +302,7 @@ static int reload(jmd_ledger_log *log)
     sqlite3_stmt *st = NULL;
     int rc = 0, s;
     jmd_merkle_frontier_init(&log->f);
+    jmd_merkle_tree_free(&log->tree);
     log->last_step = 0;
     if (sqlite3_prepare_v2(log->db,
                            "SELECT idx, dir, peer, kind, seq, t, step, data, reason, leaf FROM "
@@ -328,6 +331,10 @@ static int reload(jmd_ledger_log *log)
         if (jmd_ledger__entry_check(&e, why, sizeof why) != 0) {
             rc = lfail(log, JMD_EVERIFY, "%s: entry %llu: the row breaks the entry rules: %s",
                        log->path, (unsigned long long)e.index, why);
+            goto done;
+        }
+        if (jmd_merkle_tree_append(&log->tree, &h) != 0) {
+            rc = lfail(log, JMD_ENOMEM, "%s: out of memory", log->path);
             goto done;
         }
         jmd_merkle_frontier_append(&log->f, &h);
@@ -434,6 +441,7 @@ void jmd_ledger_log_close(jmd_ledger_log *log)
     for (int i = 0; i < Q_NQ; i++)
         sqlite3_finalize(log->q[i]);
     sqlite3_close(log->db);
+    jmd_merkle_tree_free(&log->tree);
     free(log->path);
     free(log);
 }
@@ -532,6 +540,7 @@ int jmd_ledger_log_commit(jmd_ledger_log *log)
         int rc = dbfail(log, "commit");
         sqlite3_exec(log->db, "ROLLBACK", NULL, NULL, NULL);
         log->f = log->f_begin;
+        jmd_merkle_tree_truncate(&log->tree, log->f.size);
         log->last_step = log->last_step_begin;
         return rc;
     }
@@ -552,6 +561,10 @@ int jmd_ledger_log_append(jmd_ledger_log *log, const jmd_log_entry *e, uint64_t 
                      (unsigned long long)log->f.size);
     if (log->f.size >= (uint64_t)INT64_MAX)
         return lfail(log, JMD_ERANGE, "%s: the log is full", log->path);
+    /* The in-memory tree first (all or nothing), taken back if the row
+     * cannot be written. */
+    if (jmd_merkle_tree_append(&log->tree, &h) != 0)
+        return lfail(log, JMD_ENOMEM, "%s: out of memory", log->path);
     sqlite3_stmt *st = log->q[Q_APPEND];
     double t = e->t == 0.0 ? 0.0 : e->t;
     sqlite3_reset(st);
@@ -572,7 +585,10 @@ int jmd_ledger_log_append(jmd_ledger_log *log, const jmd_log_entry *e, uint64_t 
     int s = sqlite3_step(st);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
-    if (s != SQLITE_DONE) return dbfail(log, "append");
+    if (s != SQLITE_DONE) {
+        jmd_merkle_tree_truncate(&log->tree, log->f.size);
+        return dbfail(log, "append");
+    }
     if (index) *index = log->f.size;
     jmd_merkle_frontier_append(&log->f, &h);
     log->last_step = e->step;
@@ -634,41 +650,6 @@ done:
 
 /* ---- proofs ----------------------------------------------------------------- */
 
-/* The first n stored leaf hashes, in a new array (caller frees). */
-static int leaves(jmd_ledger_log *log, uint64_t n, jmd_merkle_hash **out)
-{
-    sqlite3_stmt *st = NULL;
-    *out = NULL;
-    if (n > SIZE_MAX / sizeof **out)
-        return lfail(log, JMD_ENOMEM, "%s: out of memory", log->path);
-    jmd_merkle_hash *h = malloc((size_t)(n ? n : 1) * sizeof *h);
-    if (!h) return lfail(log, JMD_ENOMEM, "%s: out of memory", log->path);
-    int rc = 0, s;
-    uint64_t i = 0;
-    if (sqlite3_prepare_v2(log->db, "SELECT leaf FROM entries WHERE idx < ? ORDER BY idx", -1,
-                           &st, NULL) != SQLITE_OK) {
-        rc = dbfail(log, "read leaves");
-        goto fail;
-    }
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)n);
-    while ((s = sqlite3_step(st)) == SQLITE_ROW && i < n) {
-        if (sqlite3_column_bytes(st, 0) != JMD_MERKLE_HASH_SIZE) break;
-        memcpy(h[i++].b, sqlite3_column_blob(st, 0), JMD_MERKLE_HASH_SIZE);
-    }
-    if (i != n) {
-        rc = lfail(log, JMD_EIO, "%s: read leaves: expected %llu, found %llu", log->path,
-                   (unsigned long long)n, (unsigned long long)i);
-        goto fail;
-    }
-    sqlite3_finalize(st);
-    *out = h;
-    return 0;
-fail:
-    sqlite3_finalize(st);
-    free(h);
-    return rc;
-}
-
 int jmd_ledger_log_inclusion_proof(jmd_ledger_log *log, uint64_t index, uint64_t size,
                                    jmd_merkle_hash *proof, size_t *n)
 {
@@ -677,12 +658,8 @@ int jmd_ledger_log_inclusion_proof(jmd_ledger_log *log, uint64_t index, uint64_t
         return lfail(log, JMD_EINVAL, "%s: inclusion of %llu in %llu of %llu entries",
                      log->path, (unsigned long long)index, (unsigned long long)size,
                      (unsigned long long)log->f.size);
-    jmd_merkle_hash *h;
-    int rc = leaves(log, size, &h);
-    if (rc) return rc;
-    rc = jmd_merkle_inclusion_proof(h, size, index, proof, JMD_MERKLE_PROOF_MAX, n);
-    free(h);
-    return rc;
+    return jmd_merkle_tree_inclusion_proof(&log->tree, size, index, proof,
+                                           JMD_MERKLE_PROOF_MAX, n);
 }
 
 int jmd_ledger_log_consistency_proof(jmd_ledger_log *log, uint64_t size1, uint64_t size2,
@@ -693,12 +670,8 @@ int jmd_ledger_log_consistency_proof(jmd_ledger_log *log, uint64_t size1, uint64
         return lfail(log, JMD_EINVAL, "%s: consistency of %llu with %llu of %llu entries",
                      log->path, (unsigned long long)size1, (unsigned long long)size2,
                      (unsigned long long)log->f.size);
-    jmd_merkle_hash *h;
-    int rc = leaves(log, size2, &h);
-    if (rc) return rc;
-    rc = jmd_merkle_consistency_proof(h, size1, size2, proof, JMD_MERKLE_PROOF_MAX, n);
-    free(h);
-    return rc;
+    return jmd_merkle_tree_consistency_proof(&log->tree, size1, size2, proof,
+                                             JMD_MERKLE_PROOF_MAX, n);
 }
 
 /* ---- checkpoints and cosigning ------------------------------------------------ */

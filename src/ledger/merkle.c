@@ -17,6 +17,8 @@
  * checkpoints and in `jmd verify`. Recursion depth is at most 64. Pure: no
  * allocation, no global state.
  */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -81,28 +83,42 @@ static int hash_equal(const jmd_merkle_hash *a, const jmd_merkle_hash *b)
     return memcmp(a->b, b->b, JMD_MERKLE_HASH_SIZE) == 0;
 }
 
-/* MTH(leaves[lo .. lo+n-1]), n >= 1. */
-static void subtree_root(const jmd_merkle_hash *leaves, uint64_t lo, uint64_t n,
-                         jmd_merkle_hash *out)
+/* Where subtree roots come from: an array of leaf hashes (every root
+ * computed, O(n)), or a jmd_merkle_tree whose perfect aligned subtrees are
+ * kept (a root is a lookup, any other subtree O(log n) of them). */
+typedef struct {
+    const jmd_merkle_hash *leaves;
+    const jmd_merkle_tree *tree;
+} leaf_src;
+
+/* MTH(D[lo .. lo+n-1]), n >= 1. */
+static void subtree_root(const leaf_src *src, uint64_t lo, uint64_t n, jmd_merkle_hash *out)
 {
+    if (src->tree && (n & (n - 1)) == 0 && lo % n == 0) {
+        unsigned level = 0;
+        while ((UINT64_C(1) << level) < n) level++;
+        *out = src->tree->level[level][lo >> level];
+        return;
+    }
     if (n == 1) {
-        *out = leaves[lo];
+        *out = src->leaves[lo];
         return;
     }
     uint64_t k = split_point(n);
     jmd_merkle_hash l, r;
-    subtree_root(leaves, lo, k, &l);
-    subtree_root(leaves, lo + k, n - k, &r);
+    subtree_root(src, lo, k, &l);
+    subtree_root(src, lo + k, n - k, &r);
     node_hash(&l, &r, out);
 }
 
 int jmd_merkle_root(const jmd_merkle_hash *leaves, uint64_t n, jmd_merkle_hash *root)
 {
     if (!root || (!leaves && n > 0)) return JMD_EINVAL;
+    leaf_src src = {leaves, NULL};
     if (n == 0)
         jmd_merkle_empty_root(root);
     else
-        subtree_root(leaves, 0, n, root);
+        subtree_root(&src, 0, n, root);
     return JMD_OK;
 }
 
@@ -115,15 +131,15 @@ typedef struct {
     size_t len;
 } proof_sink;
 
-static void push_subtree(proof_sink *s, const jmd_merkle_hash *leaves, uint64_t lo, uint64_t n)
+static void push_subtree(proof_sink *s, const leaf_src *leaves, uint64_t lo, uint64_t n)
 {
     if (s->len < s->cap) subtree_root(leaves, lo, n, &s->out[s->len]);
     s->len++;
 }
 
 /* PATH(m, D[lo .. lo+n-1]) of RFC 9162 §2.1.3.1, deepest sibling first. */
-static void inclusion_path(proof_sink *s, const jmd_merkle_hash *leaves, uint64_t lo,
-                           uint64_t n, uint64_t m)
+static void inclusion_path(proof_sink *s, const leaf_src *leaves, uint64_t lo, uint64_t n,
+                           uint64_t m)
 {
     if (n <= 1) return;
     uint64_t k = split_point(n);
@@ -142,13 +158,14 @@ int jmd_merkle_inclusion_proof(const jmd_merkle_hash *leaves, uint64_t tree_size
 {
     if (!leaves || !len || (!proof && cap > 0) || index >= tree_size) return JMD_EINVAL;
     proof_sink s = {proof, cap, 0};
-    inclusion_path(&s, leaves, 0, tree_size, index);
+    leaf_src src = {leaves, NULL};
+    inclusion_path(&s, &src, 0, tree_size, index);
     *len = s.len;
     return s.len <= cap ? JMD_OK : JMD_ERANGE;
 }
 
 /* SUBPROOF(m, D[lo .. lo+n-1], b) of RFC 9162 §2.1.4.1. */
-static void consistency_subproof(proof_sink *s, const jmd_merkle_hash *leaves, uint64_t lo,
+static void consistency_subproof(proof_sink *s, const leaf_src *leaves, uint64_t lo,
                                  uint64_t n, uint64_t m, int complete)
 {
     if (m == n) {
@@ -172,7 +189,8 @@ int jmd_merkle_consistency_proof(const jmd_merkle_hash *leaves, uint64_t size1,
     if (!len || (!proof && cap > 0) || size1 > size2 || (!leaves && size2 > 0))
         return JMD_EINVAL;
     proof_sink s = {proof, cap, 0};
-    if (size1 > 0 && size1 < size2) consistency_subproof(&s, leaves, 0, size2, size1, 1);
+    leaf_src src = {leaves, NULL};
+    if (size1 > 0 && size1 < size2) consistency_subproof(&s, &src, 0, size2, size1, 1);
     *len = s.len;
     return s.len <= cap ? JMD_OK : JMD_ERANGE;
 }
@@ -291,4 +309,96 @@ int jmd_merkle_frontier_root(const jmd_merkle_frontier *f, jmd_merkle_hash *root
     for (unsigned i = cnt - 1; i-- > 0;) node_hash(&f->node[i], &r, &r);
     *root = r;
     return JMD_OK;
+}
+
+/* ---- the tree with its perfect subtrees kept ---------------------------- */
+
+void jmd_merkle_tree_init(jmd_merkle_tree *t)
+{
+    if (t) memset(t, 0, sizeof *t);
+}
+
+void jmd_merkle_tree_free(jmd_merkle_tree *t)
+{
+    if (!t) return;
+    for (unsigned l = 0; l < 64; l++) free(t->level[l]);
+    memset(t, 0, sizeof *t);
+}
+
+/* Room for index i at level l. */
+static int level_room(jmd_merkle_tree *t, unsigned l, uint64_t i)
+{
+    if (i < t->cap[l]) return JMD_OK;
+    uint64_t c = t->cap[l] ? t->cap[l] : 64;
+    while (c <= i) c *= 2;
+    if (c > SIZE_MAX / sizeof(jmd_merkle_hash)) return JMD_ENOMEM;
+    jmd_merkle_hash *q = realloc(t->level[l], (size_t)c * sizeof *q);
+    if (!q) return JMD_ENOMEM;
+    t->level[l] = q;
+    t->cap[l] = c;
+    return JMD_OK;
+}
+
+int jmd_merkle_tree_append(jmd_merkle_tree *t, const jmd_merkle_hash *leaf_hash)
+{
+    if (!t || !leaf_hash) return JMD_EINVAL;
+    if (t->size == UINT64_MAX) return JMD_ERANGE;
+    uint64_t i = t->size;
+    /* Every level whose block completes with this leaf gets its root:
+     * level l when the count i + 1 is a multiple of 2^l. Room first, so a
+     * failure leaves the tree as it was. */
+    for (unsigned l = 0; l < 64 && ((i + 1) & ((UINT64_C(1) << l) - 1)) == 0; l++)
+        if (level_room(t, l, i >> l) != JMD_OK) return JMD_ENOMEM;
+    t->level[0][i] = *leaf_hash;
+    for (unsigned l = 1; l < 64 && ((i + 1) & ((UINT64_C(1) << l) - 1)) == 0; l++) {
+        uint64_t j = i >> l;
+        node_hash(&t->level[l - 1][2 * j], &t->level[l - 1][2 * j + 1], &t->level[l][j]);
+    }
+    t->size = i + 1;
+    return JMD_OK;
+}
+
+int jmd_merkle_tree_truncate(jmd_merkle_tree *t, uint64_t size)
+{
+    if (!t || size > t->size) return JMD_EINVAL;
+    t->size = size; /* the kept roots of complete blocks below size stay valid */
+    return JMD_OK;
+}
+
+int jmd_merkle_tree_root(const jmd_merkle_tree *t, uint64_t size, jmd_merkle_hash *root)
+{
+    if (!t || !root || size > t->size) return JMD_EINVAL;
+    if (size == 0) {
+        jmd_merkle_empty_root(root);
+        return JMD_OK;
+    }
+    leaf_src src = {t->level[0], t};
+    subtree_root(&src, 0, size, root);
+    return JMD_OK;
+}
+
+int jmd_merkle_tree_inclusion_proof(const jmd_merkle_tree *t, uint64_t tree_size,
+                                    uint64_t index, jmd_merkle_hash *proof, size_t cap,
+                                    size_t *len)
+{
+    if (!t || !len || (!proof && cap > 0) || index >= tree_size || tree_size > t->size)
+        return JMD_EINVAL;
+    proof_sink s = {proof, cap, 0};
+    leaf_src src = {t->level[0], t};
+    inclusion_path(&s, &src, 0, tree_size, index);
+    *len = s.len;
+    return s.len <= cap ? JMD_OK : JMD_ERANGE;
+}
+
+int jmd_merkle_tree_consistency_proof(const jmd_merkle_tree *t, uint64_t size1,
+                                      uint64_t size2, jmd_merkle_hash *proof, size_t cap,
+                                      size_t *len)
+{
+    if (!t || !len || (!proof && cap > 0) || size1 > size2 || size2 > t->size)
+        return JMD_EINVAL;
+    proof_sink s = {proof, cap, 0};
+    leaf_src src = {t->level[0], t};
+    if (size1 > 0 && size1 < size2) consistency_subproof(&s, &src, 0, size2, size1, 1);
+    *len = s.len;
+    return s.len <= cap ? JMD_OK : JMD_ERANGE;
 }
