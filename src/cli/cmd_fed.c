@@ -661,11 +661,22 @@ int jmd_cmd_federate(int argc, char **argv)
                         vrc != 0 ? err : vr.bad_file, vrc != 0 ? "" : ": ",
                         vrc != 0 ? "" : vr.what);
                 status = JMD_EXIT_FAIL;
-            } else if (!a.quiet) {
-                if (q == p) printf("Verified %s\n", lp);
-                else printf("Cross-checked %s and %s\n", lp, lq);
+            } else if (q == p) {
+                /* printed even with --quiet (it hides the account only) */
+                printf("Verified %s: %llu entries, %llu checkpoints, %llu signatures, %llu "
+                       "approvals\n",
+                       lp, (unsigned long long)vr.entries, (unsigned long long)vr.checkpoints,
+                       (unsigned long long)vr.signatures, (unsigned long long)vr.approvals);
+            } else {
+                printf("Cross-checked %s and %s: %llu messages found in both, %llu cosigned "
+                       "checkpoints match\n",
+                       lp, lq, (unsigned long long)vr.crossed, (unsigned long long)vr.cosigned);
             }
         }
+    if (status == JMD_EXIT_OK)
+        printf("Federation of %zu node processes and the world: outputs, keys and ledgers in "
+               "%s/ (node reports in %s/PARTY.out)\n",
+               sc->nparties, a.outdir, a.outdir);
 done:
     for (size_t i = 0; i < npids; i++) {
         kill(pids[i], SIGTERM);
