@@ -108,9 +108,7 @@ _Static_assert(sizeof(((jmd_Final *)0)->log_root) == sizeof(((jmd_frame_final *)
 /* A counter added to jmd_party_stats must be added to jmd.idl's Stats and
  * to the FINAL conversions here, or it would silently not travel. */
 _Static_assert(sizeof(jmd_party_stats) == 13 * sizeof(int), "jmd_party_stats vs Stats");
-#ifdef JMD_MSG_CKPT_PROOF_MAX
 _Static_assert(JMD_MSG_CKPT_PROOF_MAX == 48, "Checkpoint.proof is bounded by 48");
-#endif
 
 /* Most elements of an unbounded sequence (a scan's detections, a DONE's
  * arrays) accepted on input: far above any scenario, low enough that a
@@ -637,11 +635,7 @@ static void peer_out(scratch *sc, double t_deliver, sample_u *s)
         s->vote.voter = p->voter;
         s->vote.approve = p->approve;
         s->vote.t_decision = p->t_decision;
-#ifdef JMD_MSG_CKPT_PROOF_MAX /* the layout with signed votes */
         SEQ_SET(s->vote.sig, p->sig, p->sig_len);
-#else
-        SEQ_SET(s->vote.sig, NULL, 0);
-#endif
         break;
     }
     case JMD_MSG_LAUNCH_ORDER: {
@@ -674,16 +668,9 @@ static void peer_out(scratch *sc, double t_deliver, sample_u *s)
         env_out(m, t_deliver, &s->checkpoint.env);
         s->checkpoint.log_size = p->log_size;
         memcpy(s->checkpoint.root, p->root, sizeof s->checkpoint.root);
-#ifdef JMD_MSG_CKPT_PROOF_MAX /* the layout with consistency proofs */
         s->checkpoint.origin = p->origin;
         s->checkpoint.prev_size = p->prev_size;
         SEQ_SET(s->checkpoint.proof, p->proof, p->nproof);
-#else
-        /* The old layout has no origin: a checkpoint is the sender's own. */
-        s->checkpoint.origin = (uint8_t)m->sender;
-        s->checkpoint.prev_size = 0;
-        SEQ_SET(s->checkpoint.proof, NULL, 0);
-#endif
         break;
     }
     }
@@ -945,15 +932,8 @@ static int peer_in(int topic, const void *sample, jmd_frame_peer *out, char *err
         p->voter = s->voter;
         p->approve = s->approve;
         p->t_decision = s->t_decision;
-#ifdef JMD_MSG_CKPT_PROOF_MAX
         int rc = octets_in(&s->sig, p->sig, sizeof p->sig, &p->sig_len, "vote sig", err, errlen);
         if (rc) return rc;
-#else
-        if (s->sig._length != 0)
-            return fail(err, errlen, JMD_EPARSE,
-                        "vote sig: expected none (this build's votes are unsigned), found %u bytes",
-                        (unsigned)s->sig._length);
-#endif
         return env_in(&s->env, m, &out->t_deliver, err, errlen);
     }
     case JMD_MSG_LAUNCH_ORDER: {
@@ -994,7 +974,6 @@ static int peer_in(int topic, const void *sample, jmd_frame_peer *out, char *err
         jmd_msg_checkpoint *p = &m->u.checkpoint;
         p->log_size = s->log_size;
         memcpy(p->root, s->root, sizeof p->root);
-#ifdef JMD_MSG_CKPT_PROOF_MAX
         p->origin = s->origin;
         p->prev_size = s->prev_size;
         if (s->proof._length > JMD_MSG_CKPT_PROOF_MAX ||
@@ -1003,14 +982,6 @@ static int peer_in(int topic, const void *sample, jmd_frame_peer *out, char *err
                         "found %u", JMD_MSG_CKPT_PROOF_MAX, (unsigned)s->proof._length);
         p->nproof = (uint8_t)s->proof._length;
         if (p->nproof) memcpy(p->proof, s->proof._buffer, p->nproof * sizeof p->proof[0]);
-#else
-        if (s->origin != s->env.sender || s->prev_size != 0 || s->proof._length != 0)
-            return fail(err, errlen, JMD_EPARSE,
-                        "checkpoint: expected the sender's own without a proof (this build's "
-                        "layout), found origin %u, prev_size %llu, %u proof hashes",
-                        (unsigned)s->origin, (unsigned long long)s->prev_size,
-                        (unsigned)s->proof._length);
-#endif
         return env_in(&s->env, m, &out->t_deliver, err, errlen);
     }
     }
