@@ -428,6 +428,7 @@ fail_db:
     if (create && !exists) remove(path);
     free(log->path);
 fail_path:
+    jmd_merkle_tree_free(&log->tree);
     free(log);
 fail_alloc:
     if (rc == JMD_ENOMEM) jmd__fail(rc, err, errlen, "%s: out of memory", path);
