@@ -157,13 +157,17 @@ static int record_input(node *n, const jmd_frame *f)
 
 /* ---- receiving ----------------------------------------------------------- */
 
+/* A refusal on the record. t is the frame's claimed time when it is a
+ * number, else the step the node is at (a hostile frame's time is not to be
+ * trusted, and the ledger takes finite times only); the peer is the claimed
+ * sender when it is a party index, else none. */
 static int reject(node *n, const jmd_msg *m, double t, const char *why)
 {
-    char reason[256];
-    snprintf(reason, sizeof reason, "%s", why);
     if (n->rep && n->rep->nreasons < JMD_NODE_REASONS_MAX)
         snprintf(n->rep->reasons[n->rep->nreasons++], sizeof n->rep->reasons[0], "%s", why);
-    return record_msg(n, JMD_LOG_REJECTED, m ? m->sender : -1, m, t, reason);
+    if (!isfinite(t)) t = (double)n->step * n->sc->step;
+    int peer = m && m->sender >= 0 && m->sender < JMD_MSG_MAX_PARTIES ? m->sender : -1;
+    return record_msg(n, JMD_LOG_REJECTED, peer, m, t, why);
 }
 
 /* ---- checkpoints ----------------------------------------------------------
