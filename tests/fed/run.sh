@@ -90,23 +90,33 @@ start_node() { # $1 party, rest: extra flags; sets $last
   pids="$pids $last"
 }
 
+both_ways() { # $1 scenario, $2 label, rest: flags; jmd run and jmd federate
+  # into $T/run-$2 and $T/fed-$2, which must be byte-identical
+  sc=$1 label=$2
+  shift 2
+  "$JMD" run "$sc" "$@" --out "$T/run-$label" --quiet || fail "jmd run $label"
+  "$JMD" federate "$sc" "$@" --domain "$DOMAIN" --out "$T/fed-$label" --timeout 60 \
+    > "$T/fed-$label.txt" 2>&1 || { cat "$T/fed-$label.txt" "$T/fed-$label"/*.out; fail "federate $label"; }
+  same "$T/fed-$label" "$T/run-$label"
+}
+
+killed() { # $1 party, $2 its PID: it must have died of SIGKILL (exit 137)
+  wait "$2"
+  st=$?
+  [ "$st" -eq 137 ] || { cat "$T/$1.out"; fail "the $1 node was to die of SIGKILL (137), exit $st"; }
+}
+
 case $CASE in
 identity)
   for m in independent early-warning connected joint sectoral; do
-    "$JMD" run "$SC" --model $m --out "$T/run-$m" --quiet || fail "jmd run $m"
-    "$JMD" federate "$SC" --model $m --domain "$DOMAIN" --out "$T/fed-$m" --timeout 60 \
-      > "$T/fed-$m.txt" 2>&1 || { cat "$T/fed-$m.txt" "$T/fed-$m"/*.out; fail "federate $m"; }
-    same "$T/fed-$m" "$T/run-$m"
+    both_ways "$SC" "$m" --model $m
     grep -q "Cross-checked" "$T/fed-$m.txt" || fail "$m: the ledgers were not cross-checked"
     echo "ok $m: federated = in-process"
   done
   # several proposals and votes crossing in one step (a salvo of four)
   S2=$SRC/tests/fed/salvo-two-party.yaml
   for m in joint connected; do
-    "$JMD" run "$S2" --model $m --out "$T/run2-$m" --quiet || fail "jmd run salvo $m"
-    "$JMD" federate "$S2" --model $m --domain "$DOMAIN" --out "$T/fed2-$m" --timeout 60 \
-      > "$T/fed2-$m.txt" 2>&1 || { cat "$T/fed2-$m.txt" "$T/fed2-$m"/*.out; fail "federate salvo $m"; }
-    same "$T/fed2-$m" "$T/run2-$m"
+    both_ways "$S2" "salvo-$m" --model $m
     echo "ok salvo $m: federated = in-process"
   done
   ;;
@@ -119,9 +129,7 @@ restart)
   nato=$last
   start_node Russia --fault-crash-step 400
   ru=$last
-  wait "$ru"
-  st=$?
-  [ "$st" -eq 137 ] || { cat "$T/Russia.out"; fail "the Russian node was to die of SIGKILL (137), exit $st"; }
+  killed Russia "$ru"
   [ -f "$T/Russia.ledger" ] || fail "no ledger left by the killed node"
   start_node Russia --resume
   ru=$last
@@ -164,10 +172,7 @@ outage)
   for pol in hold proceed; do
     sed "s/on_timeout: hold/on_timeout: $pol/" "$SRC/tests/scenarios/good/outage-joint.yaml" \
       > "$T/outage-$pol.yaml"
-    "$JMD" run "$T/outage-$pol.yaml" --out "$T/run-$pol" --quiet || fail "jmd run $pol"
-    "$JMD" federate "$T/outage-$pol.yaml" --domain "$DOMAIN" --out "$T/fed-$pol" --timeout 60 \
-      > "$T/fed-$pol.txt" 2>&1 || { cat "$T/fed-$pol.txt" "$T/fed-$pol"/*.out; fail "federate $pol"; }
-    same "$T/fed-$pol" "$T/run-$pol"
+    both_ways "$T/outage-$pol.yaml" "$pol"
     for p in NATO Russia; do
       grep -q "recorded: link NATO>Russia down at 250.000 s until 400.000 s" "$T/fed-$pol/$p.out" &&
         grep -q "recorded: link Russia>NATO up again at 400.000 s" "$T/fed-$pol/$p.out" ||
@@ -185,9 +190,7 @@ tamper)
   ru=$last
   start_node NATO --fault-crash-step 600
   nato=$last
-  wait "$nato"
-  st=$?
-  [ "$st" -eq 137 ] || { cat "$T/NATO.out"; fail "the NATO node was to die of SIGKILL (137), exit $st"; }
+  killed NATO "$nato"
   "$ATTACKER" truncate "$T/NATO.ledger" 1000 || fail "could not truncate"
   start_node NATO --resume
   nato=$last
