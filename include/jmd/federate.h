@@ -14,8 +14,9 @@
  *    code for loopback only (docs/federation.md); every frame kind is its
  *    own IDL-generated topic type; partitions route a frame to exactly its
  *    receiver, so a party's measurements reach only that party's node.
- *    Reliable, keep-all, transient-local: a node that restarts receives
- *    again everything written to it while it was down (it drops what its
+ *    Reliable, keep-all, transient-local with a bounded durability history:
+ *    a node that restarts receives again the last frames of every kind
+ *    written to it, which covers the steps it lost (it drops what its
  *    ledger already holds).
  *
  * Lockstep (docs/federation.md "Lockstep"): for step s at time t the world

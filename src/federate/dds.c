@@ -16,12 +16,20 @@
  * unchanged (receiver stays JMD_MSG_BROADCAST), once into each other
  * party's partition.
  *
- * QoS everywhere: reliable, keep-all history, transient-local durability
- * with a keep-all durability service and no resource limits, so a writer
- * keeps every sample it wrote for the whole run and a participant that
- * joins late (a node restarted as a new participant) receives again
- * everything written to it. That costs the writer's memory (bounded by the
- * run) and is the point: restart needs no other replay mechanism.
+ * QoS everywhere: reliable, keep-all history, transient-local durability,
+ * no resource limits. The writer's history is kept until every matched
+ * reader has acknowledged it (keep-all: a full queue blocks the writer, it
+ * never drops a sample a reader has not had); of what is acknowledged, the
+ * durability service keeps the last HISTORY_DEPTH samples per writer for
+ * late joiners, so a node restarted as a new participant receives again the
+ * last HISTORY_DEPTH frames of every kind written to it. That is all a
+ * restart needs: the lockstep keeps every peer and the world within a step
+ * of the restarted node (the world waits for its DONE), and it replays its
+ * own ledger up to its last committed step, so what it lacks is at most the
+ * frames of its last two or three steps (docs/federation.md, "Restart").
+ * Keeping every sample instead grew a writer by ~7 kB per sample written
+ * and cost two thirds of the transport's throughput (bench/bench_dds.c:
+ * 58 k -> 196 k samples/s, 510 MB -> 12 MB resident after 2 s).
  *
  * Input is untrusted: every taken sample is converted and validated (the
  * PEER message with jmd_msg_check, the rest for party indices, counts and
@@ -114,6 +122,13 @@ _Static_assert(JMD_MSG_CKPT_PROOF_MAX == 48, "Checkpoint.proof is bounded by 48"
  * arrays) accepted on input: far above any scenario, low enough that a
  * corrupt count cannot make a node allocate gigabytes. */
 #define SEQ_MAX 1000000u
+
+/* Acknowledged samples each writer keeps for a late joiner (a restarted
+ * node): its last two or three steps' frames of one kind to one receiver
+ * must fit (a step of the flagship writes at most a few tens per kind and
+ * receiver). A restart that needs more than this fails loudly: the node
+ * times out naming the messages the world says it should hold. */
+#define HISTORY_DEPTH 2048
 
 /* How long a write may wait for room in the reliable queue before it is
  * reported: a receiver that takes nothing for this long is stuck. */
@@ -1210,10 +1225,12 @@ static dds_qos_t *make_qos(void)
     dds_qset_reliability(q, DDS_RELIABILITY_RELIABLE, DDS_SECS(WRITE_BLOCK_S));
     dds_qset_history(q, DDS_HISTORY_KEEP_ALL, 0);
     dds_qset_durability(q, DDS_DURABILITY_TRANSIENT_LOCAL);
-    /* The writer keeps for late joiners what its durability service says;
-     * the default is the last sample only. */
-    dds_qset_durability_service(q, 0, DDS_HISTORY_KEEP_ALL, 0, DDS_LENGTH_UNLIMITED,
-                                DDS_LENGTH_UNLIMITED, DDS_LENGTH_UNLIMITED);
+    /* The writer keeps for late joiners what its durability service says
+     * (Cyclone's default: the last sample only); unacknowledged samples are
+     * kept whatever it says (keep-all history). */
+    dds_qset_durability_service(q, 0, DDS_HISTORY_KEEP_LAST, HISTORY_DEPTH,
+                                DDS_LENGTH_UNLIMITED, DDS_LENGTH_UNLIMITED,
+                                DDS_LENGTH_UNLIMITED);
     dds_qset_resource_limits(q, DDS_LENGTH_UNLIMITED, DDS_LENGTH_UNLIMITED, DDS_LENGTH_UNLIMITED);
     /* One writer per (topic, receiver) is the only writer of its samples:
      * destination order by reception keeps the writer's order. */
