@@ -4,7 +4,10 @@
  * PEER messages of all eight kinds (typical and edge values) round-trip
  * bit-exactly between nodes, a broadcast reaching each other party exactly
  * once; partitions isolate parties; a late joiner and a restarted node
- * receive what was written before they existed (transient-local);
+ * receive what was written before they existed (transient-local), up to
+ * the durability history's bound and no more; PEER messages travel in
+ * batches (several per sample) and keep each kind's order across batch
+ * boundaries and flushes, for a live reader and a late one alike;
  * hand-built invalid samples are reported as JMD_EPARSE, not dropped and
  * not a crash; argument errors of open and write.
  *
@@ -728,6 +731,109 @@ static void test_late_joiner(void **state)
     close_pipes();
 }
 
+/* ---- batches and the bounded history --------------------------------------
+ * Node 0 writes NBATCH_TRACK tracks and NBATCH_OUT outcomes to node 1,
+ * interleaved, some flushed mid-batch: node 1 takes each kind complete and
+ * in order, then a second incarnation of node 1 (a restarted node) gets it
+ * all again from the history. The world writes HISTORY_N ticks with no node
+ * there: a late node gets the last 2048 (src/federate/dds.c HISTORY_DEPTH)
+ * and not the first: the history is bounded. */
+
+#define D_BATCH 156
+#define NBATCH_TRACK (3 * 64 + 7)
+#define NBATCH_OUT (2 * 64 + 2)
+#define HISTORY_DEPTH_EXPECTED 2048
+#define HISTORY_N (HISTORY_DEPTH_EXPECTED + 100)
+
+static void role_batch(int self)
+{
+    jmd_frame f, g;
+    if (self == JMD_FED_WORLD) {
+        jmd_dds *d = open_or_die(D_BATCH, JMD_FED_WORLD, 2);
+        for (int64_t s = 0; s < HISTORY_N; s++) {
+            sample_frame(&f, JMD_FRAME_TICK, 1, s);
+            CHK(jmd_dds_write(d, &f) == 0, "write tick: %s", jmd_dds_last_error(d));
+            jmd_frame_clear(&f);
+        }
+        jmd_dds_flush(d);
+        signal_go(0);
+        wait_go(1); /* node 1 is done */
+        jmd_dds_close(d);
+        return;
+    }
+    if (self == 0) {
+        jmd_dds *d = open_or_die(D_BATCH, 0, 2);
+        /* Node 1's first incarnation reads live, its second from the
+         * history. */
+        CHK(jmd_dds_wait_matched(d, 1, TAKE_MS) == 0, "matched: %s", jmd_dds_last_error(d));
+        uint64_t nt = 0, no = 0;
+        while (nt < NBATCH_TRACK || no < NBATCH_OUT) {
+            int kind = (nt < NBATCH_TRACK && (nt % 3 != 2 || no >= NBATCH_OUT))
+                           ? JMD_MSG_TRACK
+                           : JMD_MSG_OUTCOME;
+            uint64_t *n = kind == JMD_MSG_TRACK ? &nt : &no;
+            memset(&f, 0, sizeof f);
+            f.kind = JMD_FRAME_PEER;
+            sample_msg(&f.u.peer.m, kind, 0, 0, 1, ++*n);
+            f.u.peer.t_deliver = 130.75 + (double)*n;
+            CHK(jmd_dds_write(d, &f) == 0, "write: %s", jmd_dds_last_error(d));
+            if (nt == 100 && kind == JMD_MSG_TRACK) jmd_dds_flush(d); /* a partial batch */
+        }
+        jmd_dds_flush(d);
+        wait_go(1); /* read by both incarnations before this writer goes */
+        jmd_dds_close(d);
+        return;
+    }
+    wait_go(0); /* the world's ticks are all written */
+    for (int incarnation = 0; incarnation < 2; incarnation++) {
+        jmd_dds *d = open_or_die(D_BATCH, 1, 2);
+        uint64_t next[JMD_MSG_KIND_MAX + 1] = {0};
+        next[JMD_MSG_TRACK] = next[JMD_MSG_OUTCOME] = 1;
+        int64_t next_tick = HISTORY_N - HISTORY_DEPTH_EXPECTED;
+        int want = NBATCH_TRACK + NBATCH_OUT + HISTORY_DEPTH_EXPECTED;
+        for (int i = 0; i < want; i++) {
+            take_or_die(d, &g);
+            if (g.kind == JMD_FRAME_TICK) {
+                CHK(g.u.tick.step == next_tick,
+                    "incarnation %d: expected the tick of step %lld (the history keeps the "
+                    "last %d), found %lld",
+                    incarnation, (long long)next_tick, HISTORY_DEPTH_EXPECTED,
+                    (long long)g.u.tick.step);
+                next_tick++;
+                jmd_frame_clear(&g);
+                continue;
+            }
+            CHK(g.kind == JMD_FRAME_PEER, "kind %d", (int)g.kind);
+            const jmd_msg *m = &g.u.peer.m;
+            CHK(m->kind == JMD_MSG_TRACK || m->kind == JMD_MSG_OUTCOME, "msg kind %d",
+                (int)m->kind);
+            CHK(m->seq == next[m->kind], "incarnation %d, %s: expected seq %llu, found %llu",
+                incarnation, jmd_msg_kind_name((int)m->kind),
+                (unsigned long long)next[m->kind], (unsigned long long)m->seq);
+            memset(&f, 0, sizeof f);
+            f.kind = JMD_FRAME_PEER;
+            sample_msg(&f.u.peer.m, (int)m->kind, 0, 0, 1, m->seq);
+            f.u.peer.t_deliver = 130.75 + (double)m->seq;
+            check_frame_equal(&f, &g, "batched message");
+            next[m->kind]++;
+        }
+        expect_quiet(d, 200);
+        jmd_dds_close(d);
+    }
+    signal_go(1);
+    signal_go(1);
+}
+
+static void test_batches_and_history(void **state)
+{
+    (void)state;
+    open_pipes();
+    pid_t p[3] = {spawn(role_batch, JMD_FED_WORLD), spawn(role_batch, 0),
+                  spawn(role_batch, 1)};
+    reap(p, 3);
+    close_pipes();
+}
+
 /* ---- invalid input: JMD_EPARSE with a reason, then the next frame ----------- */
 
 #define D_INVALID 154
@@ -942,6 +1048,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_roundtrip_peer),
         cmocka_unit_test(test_partition_isolation),
         cmocka_unit_test(test_late_joiner),
+        cmocka_unit_test(test_batches_and_history),
         cmocka_unit_test(test_invalid_input),
         cmocka_unit_test(test_same_process),
     };
