@@ -4,7 +4,7 @@
 # otherwise it prints the exact apt-get line and fails. Idempotent: when
 # everything is present it only runs dpkg-query (well under a second).
 set -eu
-PKGS="build-essential pkg-config cmake ninja-build libgsl-dev libproj-dev libfyaml-dev libcmocka-dev libsqlite3-dev libsodium-dev libcjson-dev cyclonedds-dev cyclonedds-tools chromium"
+PKGS="build-essential pkg-config cmake ninja-build libgsl-dev libproj-dev libfyaml-dev libcmocka-dev libsqlite3-dev libsodium-dev libssl-dev libcjson-dev cyclonedds-dev cyclonedds-tools chromium"
 missing=""
 for p in $PKGS; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

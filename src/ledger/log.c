@@ -32,6 +32,7 @@
 #include "jmd/error.h"
 #include "jmd/ledger.h"
 #include "ledger/ledger__log.h"
+#include "ledger/ledger__sha.h"
 
 enum { Q_APPEND, Q_GET, Q_NQ };
 
@@ -125,20 +126,22 @@ int jmd_ledger__entry_check(const jmd_log_entry *e, char *why, size_t whylen)
     return 0;
 }
 
-/* The serialisation without the entry rules (verify hashes rows as they
- * are stored, before judging them). */
-static int serialise(const jmd_log_entry *e, uint8_t *buf, size_t cap, size_t *n)
+/* Bytes of the serialisation before the data: version, dir, peer, kind,
+ * seq, t, step, data length. */
+#define LEAF_HEAD (1 + 1 + 4 + 1 + 8 + 8 + 8 + 4)
+
+/* The fixed head of e's serialisation into head, the reason's length to
+ * *rlen; only the sizes are checked (verify hashes rows as they are
+ * stored, before judging them). */
+static int leaf_head(const jmd_log_entry *e, uint8_t head[LEAF_HEAD], size_t *rlen)
 {
-    size_t rlen = e->reason ? strlen(e->reason) : 0;
-    if (e->len > JMD_LOG_DATA_MAX || rlen > JMD_LOG_REASON_MAX || (!e->data && e->len))
+    *rlen = e->reason ? strlen(e->reason) : 0;
+    if (e->len > JMD_LOG_DATA_MAX || *rlen > JMD_LOG_REASON_MAX || (!e->data && e->len))
         return JMD_EINVAL;
-    size_t need = 1 + 1 + 4 + 1 + 8 + 8 + 8 + 4 + e->len + 4 + rlen;
-    *n = need;
-    if (cap < need) return JMD_ERANGE;
     double t = e->t == 0.0 ? 0.0 : e->t; /* -0.0 is recorded as +0.0 */
     uint64_t tb;
     memcpy(&tb, &t, sizeof tb);
-    uint8_t *p = buf;
+    uint8_t *p = head;
     *p++ = JMD_LOG_LEAF_VERSION;
     *p++ = (uint8_t)e->dir;
     put_le(p, (uint32_t)(int32_t)e->peer, 4), p += 4;
@@ -146,7 +149,23 @@ static int serialise(const jmd_log_entry *e, uint8_t *buf, size_t cap, size_t *n
     put_le(p, e->seq, 8), p += 8;
     put_le(p, tb, 8), p += 8;
     put_le(p, (uint64_t)e->step, 8), p += 8;
-    put_le(p, e->len, 4), p += 4;
+    put_le(p, e->len, 4);
+    return 0;
+}
+
+/* The serialisation without the entry rules: head, data, reason length,
+ * reason. */
+static int serialise(const jmd_log_entry *e, uint8_t *buf, size_t cap, size_t *n)
+{
+    uint8_t head[LEAF_HEAD];
+    size_t rlen;
+    int rc = leaf_head(e, head, &rlen);
+    if (rc) return rc;
+    size_t need = LEAF_HEAD + e->len + 4 + rlen;
+    *n = need;
+    if (cap < need) return JMD_ERANGE;
+    uint8_t *p = buf;
+    memcpy(p, head, LEAF_HEAD), p += LEAF_HEAD;
     if (e->len) memcpy(p, e->data, e->len), p += e->len;
     put_le(p, rlen, 4), p += 4;
     if (rlen) memcpy(p, e->reason, rlen);
@@ -163,15 +182,18 @@ int jmd_ledger_log_leaf_bytes(const jmd_log_entry *e, uint8_t *buf, size_t cap, 
 
 int jmd_ledger__leaf_hash_raw(const jmd_log_entry *e, jmd_merkle_hash *out)
 {
-    size_t n = 0;
-    int rc = serialise(e, NULL, 0, &n);
-    if (rc != JMD_ERANGE) return rc ? rc : JMD_EINVAL;
-    uint8_t *buf = malloc(n);
-    if (!buf) return JMD_ENOMEM;
-    rc = serialise(e, buf, n, &n);
-    if (rc == 0) rc = jmd_merkle_leaf_hash(buf, n, out);
-    free(buf);
-    return rc;
+    /* The leaf hash of serialise()'s bytes, hashed in place: the data
+     * (up to JMD_LOG_DATA_MAX) is never copied, nothing is allocated. */
+    static const uint8_t leaf_prefix = 0x00; /* RFC 9162: leaf, as jmd_merkle_leaf_hash */
+    uint8_t head[LEAF_HEAD], rl[4];
+    size_t rlen;
+    int rc = leaf_head(e, head, &rlen);
+    if (rc) return rc;
+    put_le(rl, rlen, 4);
+    const jmd_ledger__part parts[5] = {
+        {&leaf_prefix, 1}, {head, LEAF_HEAD}, {e->data, e->len}, {rl, 4}, {e->reason, rlen},
+    };
+    return jmd_ledger__sha256v(parts, 5, out->b);
 }
 
 int jmd_ledger_log_leaf_hash(const jmd_log_entry *e, jmd_merkle_hash *out)
@@ -179,6 +201,22 @@ int jmd_ledger_log_leaf_hash(const jmd_log_entry *e, jmd_merkle_hash *out)
     if (!e || !out) return JMD_EINVAL;
     int rc = jmd_ledger__entry_check(e, NULL, 0);
     return rc ? rc : jmd_ledger__leaf_hash_raw(e, out);
+}
+
+/* The frontier after the tree's newest leaf, copied from the roots the
+ * tree keeps instead of hashed again (jmd_merkle_frontier_append would
+ * redo the node hashes jmd_merkle_tree_append just did). f holds the
+ * tree less that leaf, size s = t->size - 1. With L the trailing 1 bits
+ * of s, the frontier's last L nodes merge into the perfect subtree of
+ * 2^L leaves ending at the new one: the tree's level[L][s >> L]. */
+static void frontier_from_tree(jmd_merkle_frontier *f, const jmd_merkle_tree *t)
+{
+    uint64_t s = f->size;
+    unsigned ones = 0, cnt = 0;
+    while ((s >> ones) & 1) ones++;
+    for (uint64_t x = s; x; x &= x - 1) cnt++;
+    f->node[cnt - ones] = t->level[ones][s >> ones];
+    f->size = s + 1;
 }
 
 /* ---- rows ------------------------------------------------------------------- */
@@ -333,11 +371,12 @@ static int reload(jmd_ledger_log *log)
                        log->path, (unsigned long long)e.index, why);
             goto done;
         }
-        if (jmd_merkle_tree_append(&log->tree, &h) != 0) {
-            rc = lfail(log, JMD_ENOMEM, "%s: out of memory", log->path);
+        if ((rc = jmd_merkle_tree_append(&log->tree, &h)) != 0) {
+            lfail(log, rc, "%s: %s", log->path,
+                  rc == JMD_ENOMEM ? "out of memory" : "cannot hash the tree");
             goto done;
         }
-        jmd_merkle_frontier_append(&log->f, &h);
+        frontier_from_tree(&log->f, &log->tree);
         log->last_step = e.step;
     }
     if (s != SQLITE_DONE) rc = dbfail(log, "read entries");
@@ -556,16 +595,19 @@ int jmd_ledger_log_append(jmd_ledger_log *log, const jmd_log_entry *e, uint64_t 
     if (rc)
         return lfail(log, rc, "%s: entry %llu: %s", log->path, (unsigned long long)log->f.size,
                      why);
+    /* Checked just above (the one decode of a message entry): the raw
+     * hash is the same as jmd_ledger_log_leaf_hash's. */
     jmd_merkle_hash h;
-    if ((rc = jmd_ledger_log_leaf_hash(e, &h)) != 0)
+    if ((rc = jmd_ledger__leaf_hash_raw(e, &h)) != 0)
         return lfail(log, rc, "%s: entry %llu: cannot hash it", log->path,
                      (unsigned long long)log->f.size);
     if (log->f.size >= (uint64_t)INT64_MAX)
         return lfail(log, JMD_ERANGE, "%s: the log is full", log->path);
     /* The in-memory tree first (all or nothing), taken back if the row
      * cannot be written. */
-    if (jmd_merkle_tree_append(&log->tree, &h) != 0)
-        return lfail(log, JMD_ENOMEM, "%s: out of memory", log->path);
+    if ((rc = jmd_merkle_tree_append(&log->tree, &h)) != 0)
+        return lfail(log, rc, "%s: %s", log->path,
+                     rc == JMD_ENOMEM ? "out of memory" : "cannot hash the tree");
     sqlite3_stmt *st = log->q[Q_APPEND];
     double t = e->t == 0.0 ? 0.0 : e->t;
     sqlite3_reset(st);
@@ -591,7 +633,7 @@ int jmd_ledger_log_append(jmd_ledger_log *log, const jmd_log_entry *e, uint64_t 
         return dbfail(log, "append");
     }
     if (index) *index = log->f.size;
-    jmd_merkle_frontier_append(&log->f, &h);
+    frontier_from_tree(&log->f, &log->tree);
     log->last_step = e->step;
     return 0;
 }

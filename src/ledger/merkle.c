@@ -14,53 +14,60 @@
  * Workload: leaf hashes and frontier appends are on the per-message path
  * (one SHA-256 of the message plus one node hash amortised); proofs are
  * built from leaf hashes in memory in O(n) and verified in O(log n), at
- * checkpoints and in `jmd verify`. Recursion depth is at most 64. Pure: no
- * allocation, no global state.
+ * checkpoints and in `jmd verify`. Recursion depth is at most 64. Pure
+ * but for the hash: SHA-256 is OpenSSL's (ledger__sha.h; sha.c says why:
+ * the SHA extensions make a node hash about 3x cheaper than libsodium's),
+ * with its algorithm fetched once per process and one context per thread,
+ * so a hash can fail (JMD_ENOMEM / JMD_EIO, on a thread's first hash
+ * only) and every function that hashes says so.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "jmd/ledger.h"
+#include "ledger/ledger__sha.h"
 
 /* ---- hashing ----------------------------------------------------------- */
 
 void jmd_merkle_empty_root(jmd_merkle_hash *out)
 {
-    if (!out) return;
-    crypto_hash_sha256(out->b, (const unsigned char *)"", 0);
+    /* SHA-256 of the empty string (FIPS 180-4 and RFC 9162 §2.1.1: the
+     * hash of an empty list); a constant, so this cannot fail. */
+    static const jmd_merkle_hash empty = {{
+        0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14, 0x9a, 0xfb, 0xf4,
+        0xc8, 0x99, 0x6f, 0xb9, 0x24, 0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b,
+        0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55,
+    }};
+    if (out) *out = empty;
 }
 
 int jmd_merkle_leaf_hash(const void *data, size_t len, jmd_merkle_hash *out)
 {
     if (!out || (!data && len > 0)) return JMD_EINVAL;
     static const unsigned char prefix = 0x00;
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
-    crypto_hash_sha256_update(&st, &prefix, 1);
-    if (len > 0) crypto_hash_sha256_update(&st, data, (unsigned long long)len);
-    crypto_hash_sha256_final(&st, out->b);
-    return JMD_OK;
+    return jmd_ledger__sha256(&prefix, 1, data, len, out->b);
 }
 
-/* Node hash without argument checks (the internal hot path). out may alias. */
-static void node_hash(const jmd_merkle_hash *l, const jmd_merkle_hash *r, jmd_merkle_hash *out)
+/* Node hash without argument checks (the internal hot path). out may
+ * alias; on failure it is unchanged. */
+static int node_hash(const jmd_merkle_hash *l, const jmd_merkle_hash *r, jmd_merkle_hash *out)
 {
     unsigned char buf[1 + 2 * JMD_MERKLE_HASH_SIZE];
     buf[0] = 0x01;
     memcpy(buf + 1, l->b, JMD_MERKLE_HASH_SIZE);
     memcpy(buf + 1 + JMD_MERKLE_HASH_SIZE, r->b, JMD_MERKLE_HASH_SIZE);
-    crypto_hash_sha256(out->b, buf, sizeof buf);
+    uint8_t h[JMD_MERKLE_HASH_SIZE];
+    int rc = jmd_ledger__sha256(buf, sizeof buf, NULL, 0, h);
+    if (rc == 0) memcpy(out->b, h, sizeof h);
+    return rc;
 }
 
 int jmd_merkle_node_hash(const jmd_merkle_hash *left, const jmd_merkle_hash *right,
                          jmd_merkle_hash *out)
 {
     if (!left || !right || !out) return JMD_EINVAL;
-    node_hash(left, right, out);
-    return JMD_OK;
+    return node_hash(left, right, out);
 }
 
 /* The largest power of two strictly smaller than n; n >= 2. */
@@ -91,49 +98,52 @@ typedef struct {
     const jmd_merkle_tree *tree;
 } leaf_src;
 
-/* MTH(D[lo .. lo+n-1]), n >= 1. */
-static void subtree_root(const leaf_src *src, uint64_t lo, uint64_t n, jmd_merkle_hash *out)
+/* MTH(D[lo .. lo+n-1]), n >= 1; 0 or a hash's error. */
+static int subtree_root(const leaf_src *src, uint64_t lo, uint64_t n, jmd_merkle_hash *out)
 {
     if (src->tree && (n & (n - 1)) == 0 && lo % n == 0) {
         unsigned level = 0;
         while ((UINT64_C(1) << level) < n) level++;
         *out = src->tree->level[level][lo >> level];
-        return;
+        return JMD_OK;
     }
     if (n == 1) {
         *out = src->leaves[lo];
-        return;
+        return JMD_OK;
     }
     uint64_t k = split_point(n);
     jmd_merkle_hash l, r;
-    subtree_root(src, lo, k, &l);
-    subtree_root(src, lo + k, n - k, &r);
-    node_hash(&l, &r, out);
+    int rc = subtree_root(src, lo, k, &l);
+    if (rc == 0) rc = subtree_root(src, lo + k, n - k, &r);
+    if (rc == 0) rc = node_hash(&l, &r, out);
+    return rc;
 }
 
 int jmd_merkle_root(const jmd_merkle_hash *leaves, uint64_t n, jmd_merkle_hash *root)
 {
     if (!root || (!leaves && n > 0)) return JMD_EINVAL;
     leaf_src src = {leaves, NULL};
-    if (n == 0)
+    if (n == 0) {
         jmd_merkle_empty_root(root);
-    else
-        subtree_root(&src, 0, n, root);
-    return JMD_OK;
+        return JMD_OK;
+    }
+    return subtree_root(&src, 0, n, root);
 }
 
 /* ---- proofs ------------------------------------------------------------ */
 
-/* A proof being written: hashes beyond cap are counted, not stored. */
+/* A proof being written: hashes beyond cap are counted, not stored; rc
+ * keeps the first hash error. */
 typedef struct {
     jmd_merkle_hash *out;
     size_t cap;
     size_t len;
+    int rc;
 } proof_sink;
 
 static void push_subtree(proof_sink *s, const leaf_src *leaves, uint64_t lo, uint64_t n)
 {
-    if (s->len < s->cap) subtree_root(leaves, lo, n, &s->out[s->len]);
+    if (s->len < s->cap && s->rc == 0) s->rc = subtree_root(leaves, lo, n, &s->out[s->len]);
     s->len++;
 }
 
@@ -157,10 +167,11 @@ int jmd_merkle_inclusion_proof(const jmd_merkle_hash *leaves, uint64_t tree_size
                                size_t *len)
 {
     if (!leaves || !len || (!proof && cap > 0) || index >= tree_size) return JMD_EINVAL;
-    proof_sink s = {proof, cap, 0};
+    proof_sink s = {proof, cap, 0, 0};
     leaf_src src = {leaves, NULL};
     inclusion_path(&s, &src, 0, tree_size, index);
     *len = s.len;
+    if (s.rc) return s.rc;
     return s.len <= cap ? JMD_OK : JMD_ERANGE;
 }
 
@@ -188,10 +199,11 @@ int jmd_merkle_consistency_proof(const jmd_merkle_hash *leaves, uint64_t size1,
 {
     if (!len || (!proof && cap > 0) || size1 > size2 || (!leaves && size2 > 0))
         return JMD_EINVAL;
-    proof_sink s = {proof, cap, 0};
+    proof_sink s = {proof, cap, 0, 0};
     leaf_src src = {leaves, NULL};
     if (size1 > 0 && size1 < size2) consistency_subproof(&s, &src, 0, size2, size1, 1);
     *len = s.len;
+    if (s.rc) return s.rc;
     return s.len <= cap ? JMD_OK : JMD_ERANGE;
 }
 
@@ -207,15 +219,16 @@ int jmd_merkle_inclusion_verify(uint64_t index, uint64_t tree_size,
     jmd_merkle_hash r = *leaf_hash;
     for (size_t i = 0; i < len; i++) {
         if (sn == 0) return JMD_EVERIFY; /* proof longer than the path */
+        int rc;
         if ((fn & 1) || fn == sn) {
-            node_hash(&proof[i], &r, &r);
+            if ((rc = node_hash(&proof[i], &r, &r)) != 0) return rc;
             if (!(fn & 1)) /* right edge of a ragged tree: climb past the absent siblings */
                 while (fn != 0 && !(fn & 1)) {
                     fn >>= 1;
                     sn >>= 1;
                 }
-        } else {
-            node_hash(&r, &proof[i], &r);
+        } else if ((rc = node_hash(&r, &proof[i], &r)) != 0) {
+            return rc;
         }
         fn >>= 1;
         sn >>= 1;
@@ -256,16 +269,18 @@ int jmd_merkle_consistency_verify(uint64_t size1, uint64_t size2,
     }
     for (; i < len; i++) {
         if (sn == 0) return JMD_EVERIFY; /* proof too long */
+        int rc;
         if ((fn & 1) || fn == sn) {
-            node_hash(&proof[i], &fr, &fr);
-            node_hash(&proof[i], &sr, &sr);
+            if ((rc = node_hash(&proof[i], &fr, &fr)) != 0 ||
+                (rc = node_hash(&proof[i], &sr, &sr)) != 0)
+                return rc;
             if (!(fn & 1))
                 while (fn != 0 && !(fn & 1)) {
                     fn >>= 1;
                     sn >>= 1;
                 }
-        } else {
-            node_hash(&sr, &proof[i], &sr);
+        } else if ((rc = node_hash(&sr, &proof[i], &sr)) != 0) {
+            return rc;
         }
         fn >>= 1;
         sn >>= 1;
@@ -290,8 +305,12 @@ int jmd_merkle_frontier_append(jmd_merkle_frontier *f, const jmd_merkle_hash *le
     unsigned cnt = popcount64(f->size);
     jmd_merkle_hash x = *leaf_hash;
     /* Each trailing 1 bit of size is a perfect subtree the same size as the
-     * one being carried: merge them, like binary addition of 1. */
-    for (uint64_t s = f->size; s & 1; s >>= 1) node_hash(&f->node[--cnt], &x, &x);
+     * one being carried: merge them, like binary addition of 1. Only x is
+     * written until the end: a failed hash leaves f as it was. */
+    for (uint64_t s = f->size; s & 1; s >>= 1) {
+        int rc = node_hash(&f->node[--cnt], &x, &x);
+        if (rc) return rc;
+    }
     f->node[cnt] = x;
     f->size++;
     return JMD_OK;
@@ -306,7 +325,10 @@ int jmd_merkle_frontier_root(const jmd_merkle_frontier *f, jmd_merkle_hash *root
         return JMD_OK;
     }
     jmd_merkle_hash r = f->node[cnt - 1];
-    for (unsigned i = cnt - 1; i-- > 0;) node_hash(&f->node[i], &r, &r);
+    for (unsigned i = cnt - 1; i-- > 0;) {
+        int rc = node_hash(&f->node[i], &r, &r);
+        if (rc) return rc;
+    }
     *root = r;
     return JMD_OK;
 }
@@ -349,10 +371,13 @@ int jmd_merkle_tree_append(jmd_merkle_tree *t, const jmd_merkle_hash *leaf_hash)
      * failure leaves the tree as it was. */
     for (unsigned l = 0; l < 64 && ((i + 1) & ((UINT64_C(1) << l) - 1)) == 0; l++)
         if (level_room(t, l, i >> l) != JMD_OK) return JMD_ENOMEM;
+    /* The slots written here are beyond size until it moves: a failed
+     * hash leaves the tree as it was. */
     t->level[0][i] = *leaf_hash;
     for (unsigned l = 1; l < 64 && ((i + 1) & ((UINT64_C(1) << l) - 1)) == 0; l++) {
         uint64_t j = i >> l;
-        node_hash(&t->level[l - 1][2 * j], &t->level[l - 1][2 * j + 1], &t->level[l][j]);
+        int rc = node_hash(&t->level[l - 1][2 * j], &t->level[l - 1][2 * j + 1], &t->level[l][j]);
+        if (rc) return rc;
     }
     t->size = i + 1;
     return JMD_OK;
@@ -373,8 +398,7 @@ int jmd_merkle_tree_root(const jmd_merkle_tree *t, uint64_t size, jmd_merkle_has
         return JMD_OK;
     }
     leaf_src src = {t->level[0], t};
-    subtree_root(&src, 0, size, root);
-    return JMD_OK;
+    return subtree_root(&src, 0, size, root);
 }
 
 int jmd_merkle_tree_inclusion_proof(const jmd_merkle_tree *t, uint64_t tree_size,
@@ -383,10 +407,11 @@ int jmd_merkle_tree_inclusion_proof(const jmd_merkle_tree *t, uint64_t tree_size
 {
     if (!t || !len || (!proof && cap > 0) || index >= tree_size || tree_size > t->size)
         return JMD_EINVAL;
-    proof_sink s = {proof, cap, 0};
+    proof_sink s = {proof, cap, 0, 0};
     leaf_src src = {t->level[0], t};
     inclusion_path(&s, &src, 0, tree_size, index);
     *len = s.len;
+    if (s.rc) return s.rc;
     return s.len <= cap ? JMD_OK : JMD_ERANGE;
 }
 
@@ -396,9 +421,10 @@ int jmd_merkle_tree_consistency_proof(const jmd_merkle_tree *t, uint64_t size1,
 {
     if (!t || !len || (!proof && cap > 0) || size1 > size2 || size2 > t->size)
         return JMD_EINVAL;
-    proof_sink s = {proof, cap, 0};
+    proof_sink s = {proof, cap, 0, 0};
     leaf_src src = {t->level[0], t};
     if (size1 > 0 && size1 < size2) consistency_subproof(&s, &src, 0, size2, size1, 1);
     *len = s.len;
+    if (s.rc) return s.rc;
     return s.len <= cap ? JMD_OK : JMD_ERANGE;
 }
