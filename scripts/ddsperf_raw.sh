@@ -6,10 +6,11 @@
 # can in one process and subscribes in another, on loopback only:
 # CYCLONEDDS_URI carries the loopback configuration src/federate/dds.c
 # builds in code (docs/federation.md, "Transport"), so nothing is sent but
-# unicast to 127.0.0.1. Without "batch" it leaves out dds.c's
-# <Internal><WriteBatch> (Cyclone's default: one packet per sample, the
-# plain raw figure); with "batch" it sets it too (ddsperf's publisher then
-# packs samples as jmd's writers do). Prints the subscriber's per-second
+# unicast to 127.0.0.1. Without "batch" it leaves out dds.c's transport
+# settings (<Internal><WriteBatch> and 64 kB datagrams: Cyclone's
+# defaults, one packet per sample, the plain raw figure); with "batch" it
+# sets them too (ddsperf's publisher then packs samples into datagrams as
+# jmd's writers do). Prints the subscriber's per-second
 # lines and the median rate. Domain default 212 (unused by the tests, which
 # take 150..155); default 4 s.
 set -eu
@@ -17,8 +18,10 @@ domain=${1:-212}
 secs=${2:-4}
 batch=
 [ "${3:-}" = batch ] && batch='<Internal><WriteBatch>true</WriteBatch></Internal>'
+general=
+[ "${3:-}" = batch ] && general='<MaxMessageSize>65000B</MaxMessageSize><FragmentSize>62000B</FragmentSize>'
 command -v ddsperf >/dev/null 2>&1 || { echo "ddsperf missing (apt-get install cyclonedds-tools)" >&2; exit 1; }
-CYCLONEDDS_URI='<CycloneDDS xmlns="https://cdds.io/config"><Domain Id="any"><General><Interfaces><NetworkInterface name="lo"/></Interfaces><AllowMulticast>false</AllowMulticast></General><Discovery><ParticipantIndex>auto</ParticipantIndex><MaxAutoParticipantIndex>40</MaxAutoParticipantIndex><Peers><Peer address="127.0.0.1"/></Peers><LeaseDuration>2 s</LeaseDuration></Discovery>'"$batch"'</Domain></CycloneDDS>'
+CYCLONEDDS_URI='<CycloneDDS xmlns="https://cdds.io/config"><Domain Id="any"><General><Interfaces><NetworkInterface name="lo"/></Interfaces><AllowMulticast>false</AllowMulticast>'"$general"'</General><Discovery><ParticipantIndex>auto</ParticipantIndex><MaxAutoParticipantIndex>40</MaxAutoParticipantIndex><Peers><Peer address="127.0.0.1"/></Peers><LeaseDuration>2 s</LeaseDuration></Discovery>'"$batch"'</Domain></CycloneDDS>'
 export CYCLONEDDS_URI
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
@@ -28,7 +31,7 @@ ddsperf -i "$domain" -k all -D $((secs + 2)) -Qminmatch:1 -Qinitwait:10 sub wait
 sub=$!
 ddsperf -i "$domain" -k all -D "$secs" -Qminmatch:1 -Qinitwait:10 pub size 400 >/dev/null 2>&1 || true
 wait "$sub" || true
-echo "ddsperf raw${batch:+ (WriteBatch)}: 400-byte KS samples, reliable keep-all, loopback only, domain $domain, ${secs} s"
+echo "ddsperf raw${batch:+ (WriteBatch, 64 kB datagrams)}: 400-byte KS samples, reliable keep-all, loopback only, domain $domain, ${secs} s"
 grep -E "size 400" "$out" || { echo "no subscriber statistics:"; cat "$out"; exit 1; }
 # Lines look like "... size 400 total N lost 0 delta D npackets P rate R kS/s B Mb/s ...":
 # the median of the per-second rates, leaving out the seconds below a tenth
