@@ -467,6 +467,57 @@ static void test_leaf_serialisation(void **state)
     assert_memory_equal(buf, want, sizeof want);
 }
 
+/* jmd_ledger_log_append_msg: the encoding a MAC was made over is appended
+ * as jmd_ledger_log_append would append it (same leaf, same root), and
+ * bytes that are not the given message's encoding are refused with the
+ * reason, nothing appended. */
+static void test_append_msg(void **state)
+{
+    world *w = *state;
+    open_both(w, 1);
+    jmd_msg m;
+    sample_track(&m, 0, 10.0);
+    m.seq = 0x1122334455667788u;
+    uint8_t enc[JMD_MSG_MAX_SIZE];
+    size_t n = 0;
+    assert_int_equal(jmd_ledger_auth_mac_enc(&m, &w->pair, enc, &n), 0);
+    jmd_log_entry e = {.dir = JMD_LOG_SENT, .peer = 1, .kind = JMD_MSG_TRACK, .seq = m.seq,
+                       .t = 10.0, .step = 1, .data = enc, .len = n};
+    uint64_t ia = 99, ib = 99;
+    assert_int_equal(jmd_ledger_log_append_msg(w->a, &e, &m, &ia), 0);
+    assert_int_equal(jmd_ledger_log_append(w->b, &e, &ib), 0);
+    assert_int_equal(ia, 0);
+    assert_int_equal(ib, 0);
+    jmd_merkle_hash ra, rb;
+    assert_int_equal(jmd_ledger_log_root(w->a, &ra), 0);
+    assert_int_equal(jmd_ledger_log_root(w->b, &rb), 0);
+    assert_memory_equal(ra.b, rb.b, sizeof ra.b);
+    /* Not the message's bytes: another seq in the header, a short or long
+     * buffer, another kind; and columns that disagree with the message. */
+    uint8_t bad[JMD_MSG_MAX_SIZE];
+    memcpy(bad, enc, n);
+    bad[4] ^= 1;
+    e.data = bad;
+    assert_int_equal(jmd_ledger_log_append_msg(w->a, &e, &m, NULL), JMD_EINVAL);
+    assert_non_null(strstr(jmd_ledger_log_errmsg(w->a), "not the encoding of the track"));
+    memcpy(bad, enc, n);
+    bad[1] = JMD_MSG_OUTCOME;
+    assert_int_equal(jmd_ledger_log_append_msg(w->a, &e, &m, NULL), JMD_EINVAL);
+    e.data = enc;
+    e.len = n - 1;
+    assert_int_equal(jmd_ledger_log_append_msg(w->a, &e, &m, NULL), JMD_EINVAL);
+    e.len = n;
+    e.seq = m.seq + 1;
+    assert_int_equal(jmd_ledger_log_append_msg(w->a, &e, &m, NULL), JMD_EINVAL);
+    assert_non_null(strstr(jmd_ledger_log_errmsg(w->a), "expected the message's kind"));
+    e.seq = m.seq;
+    assert_int_equal(jmd_ledger_log_append_msg(w->a, &e, NULL, NULL), JMD_EINVAL);
+    assert_int_equal(jmd_ledger_log_size(w->a), 1);
+    /* What was appended verifies like any entry. */
+    close_both(w);
+    expect_verify(w->pa, NULL, 1, 0, 0, NULL);
+}
+
 static void test_approval(void **state)
 {
     world *w = *state;
@@ -742,6 +793,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_leaf_serialisation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_append_msg, setup, teardown),
         cmocka_unit_test_setup_teardown(test_approval, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cosign, setup, teardown),
         cmocka_unit_test_setup_teardown(test_verify_clean, setup, teardown),

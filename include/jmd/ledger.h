@@ -276,6 +276,20 @@ int jmd_ledger_auth_mac(jmd_msg *m, const jmd_ledger_pair_key *k);
 int jmd_ledger_auth_verify(const jmd_msg *m, const uint8_t *pk, const jmd_ledger_pair_key *k,
                            char *err, size_t errlen);
 
+/* The same, each also giving the message's canonical encoding with its
+ * authenticator in enc[0 .. *len): exactly jmd_msg_encode's bytes, taken
+ * from the one encoding the authenticator was computed over or checked
+ * against (a node records them in its ledger without encoding the message
+ * again; jmd_ledger_log_append_msg). enc holds JMD_MSG_MAX_SIZE bytes; on
+ * failure its contents and *len are unspecified. */
+int jmd_ledger_auth_sign_enc(jmd_msg *m, const jmd_ledger_keypair *kp,
+                             uint8_t enc[JMD_MSG_MAX_SIZE], size_t *len);
+int jmd_ledger_auth_mac_enc(jmd_msg *m, const jmd_ledger_pair_key *k,
+                            uint8_t enc[JMD_MSG_MAX_SIZE], size_t *len);
+int jmd_ledger_auth_verify_enc(const jmd_msg *m, const uint8_t *pk, const jmd_ledger_pair_key *k,
+                               uint8_t enc[JMD_MSG_MAX_SIZE], size_t *len, char *err,
+                               size_t errlen);
+
 /* Lowercase hex of n bytes into out (2n + 1 bytes with the NUL). */
 void jmd_ledger_hex(const uint8_t *bytes, size_t n, char *out);
 
@@ -447,6 +461,14 @@ int jmd_ledger_log_commit(jmd_ledger_log *log);
  * nothing appended) and writes its index to *index (may be NULL). JMD_EIO
  * on a write error (nothing appended). */
 int jmd_ledger_log_append(jmd_ledger_log *log, const jmd_log_entry *e, uint64_t *index);
+
+/* The same for a SENT or RECEIVED entry whose data the caller made from
+ * message m (jmd_msg_encode, or the *_enc functions above): the bytes are
+ * not decoded again but checked against m (length, kind, sequence number;
+ * JMD_EINVAL when they differ). For a node's hot path: a message is then
+ * encoded once for its authenticator and its ledger row. */
+int jmd_ledger_log_append_msg(jmd_ledger_log *log, const jmd_log_entry *e, const jmd_msg *m,
+                              uint64_t *index);
 
 /* Entries so far (committed or in the open transaction) and the root of
  * the tree of all of them. */

@@ -110,6 +110,26 @@ static int record_msg(node *n, int dir, int peer, const jmd_msg *m, double t,
     return jmd_ledger_log_append(n->o->log, &e, NULL);
 }
 
+/* A message accepted or sent, with the encoding its authenticator was made
+ * or checked over (jmd_ledger_auth_*_enc): recorded without encoding it
+ * again. */
+static int record_enc(node *n, int dir, int peer, const jmd_msg *m, const uint8_t *enc,
+                      size_t len, double t)
+{
+    if (!n->o->log || n->replaying) return 0;
+    jmd_log_entry e;
+    memset(&e, 0, sizeof e);
+    e.dir = dir;
+    e.peer = peer;
+    e.kind = (int)m->kind;
+    e.seq = m->seq;
+    e.t = t;
+    e.step = n->step;
+    e.data = enc;
+    e.len = len;
+    return jmd_ledger_log_append_msg(n->o->log, &e, m, NULL);
+}
+
 static int record_note(node *n, int peer, const char *text)
 {
     if (!n->o->log || n->replaying) return 0;
@@ -283,8 +303,10 @@ static int on_peer(node *n, const jmd_frame_peer *pf)
         return reject(n, m, pf->t_deliver, why);
     }
     char aerr[160];
-    int rc = jmd_ledger_auth_verify(m, n->o->pk[m->sender], &n->pair[m->sender], aerr,
-                                    sizeof aerr);
+    uint8_t enc[JMD_MSG_MAX_SIZE];
+    size_t elen = 0;
+    int rc = jmd_ledger_auth_verify_enc(m, n->o->pk[m->sender], &n->pair[m->sender], enc, &elen,
+                                        aerr, sizeof aerr);
     if (rc != 0) {
         snprintf(why, sizeof why, "authentication failed: %s", aerr);
         return reject(n, m, pf->t_deliver, why);
@@ -314,7 +336,7 @@ static int on_peer(node *n, const jmd_frame_peer *pf)
     n->received[m->sender]++;
     if ((rc = jmd__grow((void **)&n->q, &n->capq, n->nq + 1, sizeof *n->q)) != 0) return rc;
     n->q[n->nq++] = (inmsg){*m, pf->t_deliver};
-    return record_msg(n, JMD_LOG_RECEIVED, m->sender, m, pf->t_deliver, NULL);
+    return record_enc(n, JMD_LOG_RECEIVED, m->sender, m, enc, elen, pf->t_deliver);
 }
 
 static int inmsg_cmp(const void *a, const void *b)
@@ -388,9 +410,11 @@ static void publish(send_ctx *c, const jmd_msg *m0, double t_deliver)
     }
     /* A broadcast travels to each party as its own frame (its MAC is per
      * pair); the envelope still says broadcast. */
-    int rc = signed_kind((int)m->kind) ? jmd_ledger_auth_sign(m, &n->o->key)
-                                       : jmd_ledger_auth_mac(m, &n->pair[c->to]);
-    if (rc == 0) rc = record_msg(n, JMD_LOG_SENT, c->to, m, t_deliver, NULL);
+    uint8_t enc[JMD_MSG_MAX_SIZE];
+    size_t elen = 0;
+    int rc = signed_kind((int)m->kind) ? jmd_ledger_auth_sign_enc(m, &n->o->key, enc, &elen)
+                                       : jmd_ledger_auth_mac_enc(m, &n->pair[c->to], enc, &elen);
+    if (rc == 0) rc = record_enc(n, JMD_LOG_SENT, c->to, m, enc, elen, t_deliver);
     if (rc == 0) rc = jmd_dds_write(n->dds, &f);
     if (rc == 0) n->sent[c->to]++;
     c->rc = rc;

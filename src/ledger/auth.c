@@ -141,45 +141,83 @@ static int covered(const jmd_msg *m, uint8_t buf[JMD_MSG_MAX_SIZE], size_t *len,
     return 0;
 }
 
-int jmd_ledger_auth_sign(jmd_msg *m, const jmd_ledger_keypair *kp)
+/* The authenticator is the encoding's trailer (scheme, length, bytes),
+ * after the bytes it covers: the covered encoding, with the trailer
+ * written after it, is exactly jmd_msg_encode's encoding of the message
+ * with that authenticator (tests/test_keys.c checks it for every kind). */
+static size_t put_trailer(uint8_t *buf, size_t n, const jmd_msg_auth *a)
 {
-    if (!m || !kp) return JMD_EINVAL;
-    uint8_t buf[JMD_MSG_MAX_SIZE], sig[JMD_LEDGER_SIG_SIZE];
+    buf[n] = a->scheme;
+    buf[n + 1] = a->len;
+    memcpy(buf + n + 2, a->bytes, a->len);
+    return n + 2 + a->len;
+}
+
+int jmd_ledger_auth_sign_enc(jmd_msg *m, const jmd_ledger_keypair *kp,
+                             uint8_t enc[JMD_MSG_MAX_SIZE], size_t *len)
+{
+    if (!m || !kp || !enc || !len) return JMD_EINVAL;
+    uint8_t sig[JMD_LEDGER_SIG_SIZE];
     size_t n = 0;
-    int rc = covered(m, buf, &n, NULL, 0);
+    int rc = covered(m, enc, &n, NULL, 0);
     if (rc) return rc;
-    rc = jmd_ledger_sign(kp, buf, n, sig);
+    rc = jmd_ledger_sign(kp, enc, n, sig);
     if (rc) return rc;
     memset(&m->auth, 0, sizeof m->auth);
     m->auth.scheme = JMD_MSG_AUTH_SIG;
     m->auth.len = JMD_LEDGER_SIG_SIZE;
     memcpy(m->auth.bytes, sig, sizeof sig);
+    *len = put_trailer(enc, n, &m->auth);
     return 0;
 }
 
-int jmd_ledger_auth_mac(jmd_msg *m, const jmd_ledger_pair_key *k)
+int jmd_ledger_auth_mac_enc(jmd_msg *m, const jmd_ledger_pair_key *k,
+                            uint8_t enc[JMD_MSG_MAX_SIZE], size_t *len)
 {
-    if (!m || !k) return JMD_EINVAL;
-    uint8_t buf[JMD_MSG_MAX_SIZE], mac[JMD_LEDGER_MAC_SIZE];
+    if (!m || !k || !enc || !len) return JMD_EINVAL;
+    uint8_t mac[JMD_LEDGER_MAC_SIZE];
     size_t n = 0;
-    int rc = covered(m, buf, &n, NULL, 0);
+    int rc = covered(m, enc, &n, NULL, 0);
     if (rc) return rc;
-    rc = jmd_ledger_mac(k, buf, n, mac);
+    rc = jmd_ledger_mac(k, enc, n, mac);
     if (rc) return rc;
     memset(&m->auth, 0, sizeof m->auth);
     m->auth.scheme = JMD_MSG_AUTH_MAC;
     m->auth.len = JMD_LEDGER_MAC_SIZE;
     memcpy(m->auth.bytes, mac, sizeof mac);
+    *len = put_trailer(enc, n, &m->auth);
     return 0;
+}
+
+int jmd_ledger_auth_sign(jmd_msg *m, const jmd_ledger_keypair *kp)
+{
+    uint8_t buf[JMD_MSG_MAX_SIZE];
+    size_t n = 0;
+    return jmd_ledger_auth_sign_enc(m, kp, buf, &n);
+}
+
+int jmd_ledger_auth_mac(jmd_msg *m, const jmd_ledger_pair_key *k)
+{
+    uint8_t buf[JMD_MSG_MAX_SIZE];
+    size_t n = 0;
+    return jmd_ledger_auth_mac_enc(m, k, buf, &n);
 }
 
 int jmd_ledger_auth_verify(const jmd_msg *m, const uint8_t *pk, const jmd_ledger_pair_key *k,
                            char *err, size_t errlen)
 {
-    if (err && errlen) err[0] = '\0';
-    if (!m) return jmd__fail(JMD_EINVAL, err, errlen, "NULL message");
-    const char *kind = jmd_msg_kind_name((int)m->kind);
     uint8_t buf[JMD_MSG_MAX_SIZE];
+    size_t n = 0;
+    return jmd_ledger_auth_verify_enc(m, pk, k, buf, &n, err, errlen);
+}
+
+int jmd_ledger_auth_verify_enc(const jmd_msg *m, const uint8_t *pk, const jmd_ledger_pair_key *k,
+                               uint8_t buf[JMD_MSG_MAX_SIZE], size_t *len, char *err,
+                               size_t errlen)
+{
+    if (err && errlen) err[0] = '\0';
+    if (!m || !buf || !len) return jmd__fail(JMD_EINVAL, err, errlen, "NULL message");
+    const char *kind = jmd_msg_kind_name((int)m->kind);
     size_t n = 0;
     int rc;
     switch (m->auth.scheme) {
@@ -200,6 +238,7 @@ int jmd_ledger_auth_verify(const jmd_msg *m, const uint8_t *pk, const jmd_ledger
                          "%s from party %d seq %llu: the signature "
                          "does not verify under the sender's key",
                          kind, m->sender, (unsigned long long)m->seq);
+        *len = put_trailer(buf, n, &m->auth);
         return 0;
     case JMD_MSG_AUTH_MAC:
         if (m->auth.len != JMD_LEDGER_MAC_SIZE)
@@ -218,6 +257,7 @@ int jmd_ledger_auth_verify(const jmd_msg *m, const uint8_t *pk, const jmd_ledger
                          "%s from party %d seq %llu: the MAC does "
                          "not verify under the pair key",
                          kind, m->sender, (unsigned long long)m->seq);
+        *len = put_trailer(buf, n, &m->auth);
         return 0;
     case JMD_MSG_AUTH_NONE:
         return jmd__fail(JMD_EVERIFY, err, errlen,

@@ -14,9 +14,10 @@
  * synchronous=NORMAL: a crash loses at most the open transaction.
  *
  * Workload: one INSERT and one leaf hash per entry (every message a node
- * sends or receives: hot, but cheap next to the signatures); roots per
- * checkpoint; proofs read every stored leaf (warm, at checkpoints and in
- * jmd verify). Every SQLite return code is checked; errors name the file.
+ * sends or receives: the hot path, ~2-3 us with a message encoded once,
+ * jmd_ledger_log_append_msg); roots per checkpoint; proofs from the
+ * in-memory tree (jmd_merkle_tree). Every SQLite return code is checked;
+ * errors name the file.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -92,7 +93,17 @@ static void put_le(uint8_t *p, uint64_t v, int n)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
+/* The entry's rules; a message entry's bytes are decoded only with
+ * decode (else the caller vouches that they are m's encoding, and they are
+ * checked against m cheaply: length, kind and sequence number). */
+static int entry_check(const jmd_log_entry *e, const jmd_msg *m, char *why, size_t whylen);
+
 int jmd_ledger__entry_check(const jmd_log_entry *e, char *why, size_t whylen)
+{
+    return entry_check(e, NULL, why, whylen);
+}
+
+static int entry_check(const jmd_log_entry *e, const jmd_msg *known, char *why, size_t whylen)
 {
     if (!e) return jmd__fail(JMD_EINVAL, why, whylen, "NULL entry");
     if (e->dir < JMD_LOG_SENT || e->dir > JMD_LOG_NOTE)
@@ -111,7 +122,25 @@ int jmd_ledger__entry_check(const jmd_log_entry *e, char *why, size_t whylen)
     if (e->reason && strlen(e->reason) > JMD_LOG_REASON_MAX)
         return jmd__fail(JMD_EINVAL, why, whylen, "reason: expected at most %u bytes",
                      JMD_LOG_REASON_MAX);
-    if (e->dir == JMD_LOG_SENT || e->dir == JMD_LOG_RECEIVED) {
+    if ((e->dir == JMD_LOG_SENT || e->dir == JMD_LOG_RECEIVED) && known) {
+        /* The encoding of a message the caller holds decoded (it made or
+         * checked its authenticator over these very bytes): the header's
+         * kind (byte 1) and sequence number (bytes 4 .. 11, little-endian)
+         * and the length must be the message's. */
+        uint64_t seq = 0;
+        for (int i = 0; i < 8 && e->len >= 12; i++) seq |= (uint64_t)e->data[4 + i] << (8 * i);
+        if (e->len != jmd_msg_encoded_size(known) || e->len < 12 ||
+            e->data[1] != (uint8_t)known->kind || seq != known->seq)
+            return jmd__fail(JMD_EINVAL, why, whylen,
+                         "data: not the encoding of the %s seq %llu given with it",
+                         jmd_msg_kind_name((int)known->kind),
+                         (unsigned long long)known->seq);
+        if ((int)known->kind != e->kind || known->seq != e->seq)
+            return jmd__fail(JMD_EINVAL, why, whylen,
+                         "kind %d seq %llu: expected the message's kind %d seq %llu", e->kind,
+                         (unsigned long long)e->seq, (int)known->kind,
+                         (unsigned long long)known->seq);
+    } else if (e->dir == JMD_LOG_SENT || e->dir == JMD_LOG_RECEIVED) {
         /* A message entry holds exactly the bytes that travelled; its
          * columns must say the same as the message (verify relies on it). */
         jmd_msg m;
@@ -418,6 +447,13 @@ int jmd_ledger_log_open(const char *path, const char *party,
     }
     sqlite3_busy_timeout(log->db, 5000);
     if (create) {
+        /* 64 KiB pages (set before the first table; a file keeps its page
+         * size): a transaction of a thousand ~400-byte entries writes a few
+         * dozen WAL frames instead of a few hundred, and the WAL's
+         * automatic checkpoint (every 1,000 pages, now 64 MiB) with its
+         * fsyncs comes 16 times less often. bench_fed: commit of 1,000
+         * entries 1.9-2.4 ms -> 0.4-0.5 ms, an append ~0.5 us cheaper. */
+        if ((rc = exec(log, "PRAGMA page_size=65536")) != 0) goto fail_setup;
         if ((rc = exec(log, "PRAGMA journal_mode=WAL")) != 0) goto fail_setup;
         char ver[8];
         snprintf(ver, sizeof ver, "%d", JMD_LOG_FORMAT_VERSION);
@@ -587,11 +623,27 @@ int jmd_ledger_log_commit(jmd_ledger_log *log)
     return 0;
 }
 
+static int append(jmd_ledger_log *log, const jmd_log_entry *e, const jmd_msg *m,
+                  uint64_t *index);
+
 int jmd_ledger_log_append(jmd_ledger_log *log, const jmd_log_entry *e, uint64_t *index)
+{
+    return append(log, e, NULL, index);
+}
+
+int jmd_ledger_log_append_msg(jmd_ledger_log *log, const jmd_log_entry *e, const jmd_msg *m,
+                              uint64_t *index)
+{
+    if (!m) return JMD_EINVAL;
+    return append(log, e, m, index);
+}
+
+static int append(jmd_ledger_log *log, const jmd_log_entry *e, const jmd_msg *m,
+                  uint64_t *index)
 {
     if (!log || !e) return JMD_EINVAL;
     char why[256];
-    int rc = jmd_ledger__entry_check(e, why, sizeof why);
+    int rc = entry_check(e, m, why, sizeof why);
     if (rc)
         return lfail(log, rc, "%s: entry %llu: %s", log->path, (unsigned long long)log->f.size,
                      why);
