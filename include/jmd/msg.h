@@ -240,9 +240,10 @@ int jmd_msg_check(const jmd_msg *m, char *err, size_t errlen);
 size_t jmd_msg_encoded_size(const jmd_msg *m);
 
 /* Writes m's canonical encoding into buf[0 .. cap) and its length to *len.
- * JMD_EINVAL when m fails jmd_msg_check or a pointer is NULL; JMD_ERANGE
- * when cap is too small (*len then holds the size needed). buf is not
- * touched on failure. */
+ * JMD_EINVAL when m fails jmd_msg_check or a pointer is NULL (buf's
+ * contents are then unspecified: the rules are checked as it is written);
+ * JMD_ERANGE when cap is too small (*len then holds the size needed, buf
+ * is not touched). */
 int jmd_msg_encode(const jmd_msg *m, uint8_t *buf, size_t cap, size_t *len);
 
 /* Decodes exactly len bytes (untrusted input) into *out. JMD_EPARSE for

@@ -152,7 +152,7 @@ SAME_LAYOUT(jmd_OutcomeBatch);
 SAME_LAYOUT(jmd_CheckpointBatch);
 
 /* Messages per PEER sample: jmd.idl's sequence bound. */
-#define BATCH_MAX 64
+#define BATCH_MAX 128
 
 /* The IDL arrays mirror the C arrays; a change to either must show here. */
 _Static_assert(JMD_MSG_KIND_MAX == 8, "one PEER topic per message kind");

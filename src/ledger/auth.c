@@ -134,9 +134,12 @@ static int covered(const jmd_msg *m, uint8_t buf[JMD_MSG_MAX_SIZE], size_t *len,
     tmp.auth.scheme = JMD_MSG_AUTH_NONE;
     tmp.auth.len = 0;
     size_t n = 0;
-    if (jmd_msg_check(&tmp, err, errlen) != 0) return JMD_EINVAL;
-    if (jmd_msg_encode(&tmp, buf, JMD_MSG_MAX_SIZE, &n) != 0 || n < 2)
+    /* The encoding checks the message as it writes it; the check again
+     * only to say why, when it fails. */
+    if (jmd_msg_encode(&tmp, buf, JMD_MSG_MAX_SIZE, &n) != 0 || n < 2) {
+        if (jmd_msg_check(&tmp, err, errlen) != 0) return JMD_EINVAL;
         return jmd__fail(JMD_EINVAL, err, errlen, "the message cannot be encoded");
+    }
     *len = n - 2;
     return 0;
 }
