@@ -740,8 +740,8 @@ static void test_late_joiner(void **state)
  * and not the first: the history is bounded. */
 
 #define D_BATCH 156
-#define NBATCH_TRACK (3 * 64 + 7)
-#define NBATCH_OUT (2 * 64 + 2)
+#define NBATCH_TRACK (2 * 128 + 7) /* dds.c BATCH_MAX is 128: several full batches and a partial one */
+#define NBATCH_OUT (128 + 2)
 #define HISTORY_DEPTH_EXPECTED 2048
 #define HISTORY_N (HISTORY_DEPTH_EXPECTED + 100)
 

@@ -629,11 +629,42 @@ typedef struct {
 /* The PEER messages of one (receiver, kind) waiting for their batch: each
  * with the scratch its sample points into, and the batch's array. */
 typedef struct pending {
-    int n;
-    scratch sc[BATCH_MAX];
-    double t_deliver[BATCH_MAX];
-    unsigned char *arr; /* BATCH_MAX items of the kind's type, plus a sample_u of slack */
+    int n, cap;         /* queued; room in the arrays (grows to BATCH_MAX) */
+    scratch *sc;
+    double *t_deliver;
+    unsigned char *arr; /* cap items of the kind's type, plus a sample_u of slack */
 } pending;
+
+static void pending_free(pending *p)
+{
+    if (!p) return;
+    free(p->sc);
+    free(p->t_deliver);
+    free(p->arr);
+    free(p);
+}
+
+/* Room for one more message: the arrays grow by doubling, from 8 to
+ * BATCH_MAX, so a (receiver, kind) that carries a few messages per flush
+ * holds a few kB, not a full batch's ~400 kB. Nothing points into them
+ * between writes (samples are made at send time), so they may move. */
+static int pending_room(pending *p, size_t item_size)
+{
+    if (p->n < p->cap) return 0;
+    int cap = p->cap ? 2 * p->cap : 8;
+    if (cap > BATCH_MAX) cap = BATCH_MAX;
+    scratch *sc = realloc(p->sc, (size_t)cap * sizeof *sc);
+    if (!sc) return JMD_ENOMEM;
+    p->sc = sc;
+    double *td = realloc(p->t_deliver, (size_t)cap * sizeof *td);
+    if (!td) return JMD_ENOMEM;
+    p->t_deliver = td;
+    unsigned char *arr = realloc(p->arr, (size_t)cap * item_size + sizeof(sample_u));
+    if (!arr) return JMD_ENOMEM;
+    p->arr = arr;
+    p->cap = cap;
+    return 0;
+}
 
 #define SEQ_SET(seq, buf, n)                                                       \
     do {                                                                           \
@@ -1490,10 +1521,7 @@ void jmd_dds_close(jmd_dds *d)
     domain_release(d->domain_id);
     for (int q = 0; q < JMD_MSG_MAX_PARTIES; q++)
         for (int t = 0; t < JMD_MSG_KIND_MAX; t++)
-            if (d->pend[q][t]) {
-                free(d->pend[q][t]->arr);
-                free(d->pend[q][t]);
-            }
+            pending_free(d->pend[q][t]);
     pthread_cond_destroy(&d->flush_cond);
     pthread_mutex_destroy(&d->flush_lock);
     free(d);
@@ -1658,15 +1686,13 @@ static int queue_peer(jmd_dds *d, int di, int topic, const jmd_msg *m, double t_
     int rc = 0;
     pthread_mutex_lock(&d->flush_lock);
     pending *p = d->pend[di][topic];
-    if (!p) {
-        p = calloc(1, sizeof *p);
-        if (p) p->arr = malloc(BATCH_MAX * topic_info[topic].item_size + sizeof(sample_u));
-        if (!p || !p->arr) {
-            if (p) free(p);
-            rc = fail(d->err, sizeof d->err, JMD_ENOMEM, "out of memory (batch)");
-            goto out;
-        }
-        d->pend[di][topic] = p;
+    if (!p && (p = d->pend[di][topic] = calloc(1, sizeof *p)) == NULL) {
+        rc = fail(d->err, sizeof d->err, JMD_ENOMEM, "out of memory (batch)");
+        goto out;
+    }
+    if (pending_room(p, topic_info[topic].item_size) != 0) {
+        rc = fail(d->err, sizeof d->err, JMD_ENOMEM, "out of memory (batch)");
+        goto out;
     }
     p->sc[p->n].m = *m;
     p->t_deliver[p->n] = t_deliver;
