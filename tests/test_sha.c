@@ -155,25 +155,47 @@ static void test_hash_differential(void **state)
 }
 
 /* The pair MAC against libsodium's crypto_auth_hmacsha256 on every
- * length, under a fresh random key every 100 lengths; every tag verifies
- * and a flipped tag bit does not. */
+ * length: under a derived pair key (its precomputed HMAC states), a fresh
+ * one every 100 lengths, and under the same key edited by hand (the states
+ * no longer match it: computed from the key) and made by hand (no states);
+ * every tag verifies and a flipped tag bit does not. */
 static void test_hmac_differential(void **state)
 {
     (void)state;
     static uint8_t msg[MAXLEN];
-    jmd_ledger_pair_key k;
+    jmd_ledger_pair_key k, edited, plain;
+    memset(&plain, 0, sizeof plain);
     for (size_t len = 0; len <= MAXLEN; len++) {
-        if (len % 100 == 0) rnd_fill(k.key, sizeof k.key);
+        if (len % 100 == 0) {
+            uint8_t sa[32], sb[32];
+            jmd_ledger_keypair a, b;
+            rnd_fill(sa, sizeof sa);
+            rnd_fill(sb, sizeof sb);
+            assert_int_equal(jmd_ledger_keypair_from_seed(&a, "A", sa), 0);
+            assert_int_equal(jmd_ledger_keypair_from_seed(&b, "B", sb), 0);
+            assert_int_equal(jmd_ledger_pair_key_derive(&a, b.pk, &k), 0);
+            edited = k;
+            edited.key[len % 32] ^= 0x40;
+            rnd_fill(plain.key, sizeof plain.key);
+            jmd_ledger_keypair_wipe(&a);
+            jmd_ledger_keypair_wipe(&b);
+        }
         rnd_fill(msg, len);
-        uint8_t got[32], want[32];
-        assert_int_equal(jmd_ledger_mac(&k, len ? msg : NULL, len, got), 0);
-        crypto_auth_hmacsha256(want, msg, len, k.key);
-        assert_memory_equal(got, want, 32);
-        assert_int_equal(jmd_ledger_mac_verify(&k, len ? msg : NULL, len, want), 0);
-        want[len % 32] ^= (uint8_t)(1u << (len % 8));
-        assert_int_equal(jmd_ledger_mac_verify(&k, len ? msg : NULL, len, want), JMD_EVERIFY);
+        const jmd_ledger_pair_key *keys[3] = {&k, &edited, &plain};
+        for (int w = 0; w < 3; w++) {
+            uint8_t got[32], want[32];
+            assert_int_equal(jmd_ledger_mac(keys[w], len ? msg : NULL, len, got), 0);
+            crypto_auth_hmacsha256(want, msg, len, keys[w]->key);
+            assert_memory_equal(got, want, 32);
+            assert_int_equal(jmd_ledger_mac_verify(keys[w], len ? msg : NULL, len, want), 0);
+            want[len % 32] ^= (uint8_t)(1u << (len % 8));
+            assert_int_equal(jmd_ledger_mac_verify(keys[w], len ? msg : NULL, len, want),
+                             JMD_EVERIFY);
+        }
     }
     jmd_ledger_pair_key_wipe(&k);
+    jmd_ledger_pair_key_wipe(&edited);
+    jmd_ledger_pair_key_wipe(&plain);
 }
 
 /* The log's leaf hash (streamed, never serialised) is the leaf hash of
@@ -209,11 +231,12 @@ static void test_log_leaf_streamed(void **state)
     }
 }
 
-/* Each thread hashes with its own context: the same answers at once. */
+/* Threads MAC and hash at once (no shared state): the same answers. */
 static void *thread_main(void *arg)
 {
     uint8_t *ok = arg, msg[300], mac[32], want[32];
     jmd_ledger_pair_key k;
+    memset(&k, 0, sizeof k);
     for (int i = 0; i < 32; i++)
         k.key[i] = (uint8_t)(i * 5 + *ok);
     for (int i = 0; i < 300; i++)

@@ -198,9 +198,18 @@ typedef struct {
     uint8_t sk[64];
 } jmd_ledger_keypair;
 
-/* The MAC key two parties share; both derive the same bytes. */
+/* The MAC key two parties share; both derive the same bytes. The rest is
+ * derived from key by jmd_ledger_pair_key_derive for speed (the HMAC's
+ * inner and outer hash states, src/ledger/sha.c) and used only while it
+ * matches key (mid_key equal to key, mid_ok set), so a key made or changed
+ * by hand still MACs correctly, only slower; copying the struct copies
+ * both. As secret as the key; jmd_ledger_pair_key_wipe wipes it all. */
+#define JMD_LEDGER_PAIR_KEY_MID_SIZE 256
 typedef struct {
     uint8_t key[JMD_LEDGER_PAIR_KEY_SIZE];
+    uint8_t mid_key[JMD_LEDGER_PAIR_KEY_SIZE];
+    uint32_t mid_ok;
+    uint8_t mid[JMD_LEDGER_PAIR_KEY_MID_SIZE];
 } jmd_ledger_pair_key;
 
 /* 0 when libsodium is ready (sodium_init; may be called any number of

@@ -54,6 +54,9 @@ int jmd_ledger_verify(const uint8_t pk[JMD_LEDGER_PK_SIZE], const uint8_t *msg, 
                : JMD_EVERIFY;
 }
 
+/* jmd_ledger_pair_key.mid_ok when mid holds the states of mid_key. */
+#define MID_OK 0x4a4d444bu
+
 int jmd_ledger_pair_key_derive(const jmd_ledger_keypair *self,
                                const uint8_t peer_pk[JMD_LEDGER_PK_SIZE],
                                jmd_ledger_pair_key *out)
@@ -85,6 +88,13 @@ int jmd_ledger_pair_key_derive(const jmd_ledger_keypair *self,
     crypto_generichash_blake2b_update(&st, hi, JMD_LEDGER_PK_SIZE);
     crypto_generichash_blake2b_final(&st, out->key, sizeof out->key);
     sodium_memzero(&st, sizeof st);
+    /* The HMAC's keyed states, once (jmd_ledger_pair_key); without them
+     * (a libcrypto failure) the MAC is computed from the key each time. */
+    out->mid_ok = 0;
+    if (jmd_ledger__hmac_prepare(out->key, out->mid) == 0) {
+        memcpy(out->mid_key, out->key, sizeof out->key);
+        out->mid_ok = MID_OK;
+    }
     rc = 0;
 fail_dh:
     sodium_memzero(shared, sizeof shared);
@@ -99,13 +109,24 @@ void jmd_ledger_pair_key_wipe(jmd_ledger_pair_key *k)
     if (k) sodium_memzero(k, sizeof *k);
 }
 
+/* The MAC from k's keyed states when they are k's key's (constant-time
+ * compare: which bytes of a hand-edited key differ must not leak), else
+ * from the key. */
+static int mac_of(const jmd_ledger_pair_key *k, const uint8_t *msg, size_t len,
+                  uint8_t mac[JMD_LEDGER_MAC_SIZE])
+{
+    if (k->mid_ok == MID_OK && CRYPTO_memcmp(k->mid_key, k->key, sizeof k->key) == 0)
+        return jmd_ledger__hmac_mid(k->mid, msg, len, mac);
+    return jmd_ledger__hmac_sha256(k->key, msg, len, mac);
+}
+
 int jmd_ledger_mac(const jmd_ledger_pair_key *k, const uint8_t *msg, size_t len,
                    uint8_t mac[JMD_LEDGER_MAC_SIZE])
 {
     static const uint8_t none = 0;
     if (!k || !mac || (!msg && len > 0)) return JMD_EINVAL;
     if (jmd_ledger_crypto_init()) return JMD_EIO;
-    return jmd_ledger__hmac_sha256(k->key, msg ? msg : &none, len, mac);
+    return mac_of(k, msg ? msg : &none, len, mac);
 }
 
 int jmd_ledger_mac_verify(const jmd_ledger_pair_key *k, const uint8_t *msg, size_t len,
@@ -115,7 +136,7 @@ int jmd_ledger_mac_verify(const jmd_ledger_pair_key *k, const uint8_t *msg, size
     if (!k || !mac || (!msg && len > 0)) return JMD_EINVAL;
     if (jmd_ledger_crypto_init()) return JMD_EIO;
     uint8_t want[JMD_LEDGER_MAC_SIZE];
-    int rc = jmd_ledger__hmac_sha256(k->key, msg ? msg : &none, len, want);
+    int rc = mac_of(k, msg ? msg : &none, len, want);
     /* Constant time: how many leading bytes matched must not leak. */
     if (rc == 0 && CRYPTO_memcmp(want, mac, sizeof want) != 0) rc = JMD_EVERIFY;
     OPENSSL_cleanse(want, sizeof want);
