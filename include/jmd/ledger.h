@@ -261,8 +261,8 @@ void jmd_ledger_pair_key_wipe(jmd_ledger_pair_key *k);
 
 /* HMAC-SHA-256 of msg[0 .. len) under k into mac; verify is constant-time
  * and returns 0 when mac matches, JMD_EVERIFY when it does not,
- * JMD_EINVAL for NULL pointers; JMD_ENOMEM / JMD_EIO when libcrypto
- * (which computes it, src/ledger/sha.c) cannot start on this thread. */
+ * JMD_EINVAL for NULL pointers; JMD_EIO when libcrypto (which computes
+ * it, src/ledger/sha.c) fails. */
 int jmd_ledger_mac(const jmd_ledger_pair_key *k, const uint8_t *msg, size_t len,
                    uint8_t mac[JMD_LEDGER_MAC_SIZE]);
 int jmd_ledger_mac_verify(const jmd_ledger_pair_key *k, const uint8_t *msg, size_t len,

@@ -1722,8 +1722,10 @@ int jmd_dds_write(jmd_dds *d, const jmd_frame *f)
     }
     pthread_mutex_unlock(&d->flush_lock);
     if (rc) return rc;
-    memset(&s, 0, sizeof s);
+    /* The scratch and sample serve the lockstep frames; a PEER message is
+     * queued as it is (queue_peer) and converted when its batch is sent. */
     memset(sc->heap, 0, sizeof sc->heap);
+    if (f->kind != JMD_FRAME_PEER) memset(&s, 0, sizeof s);
 
     if (f->kind == JMD_FRAME_PEER) {
         const jmd_msg *m = &f->u.peer.m;

@@ -439,7 +439,10 @@ int jmd_ledger_log_open(const char *path, const char *party,
     if (!log->path) goto fail_path;
     memcpy(log->pk, pk, JMD_LEDGER_PK_SIZE);
     snprintf(log->party, sizeof log->party, "%s", party);
-    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    /* NOMUTEX: a log handle is used by one thread at a time (its
+     * in-memory tree has no lock either), so SQLite's per-call connection
+     * mutex is pure cost (~8 % of an append). */
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     if (sqlite3_open_v2(path, &log->db, flags, NULL) != SQLITE_OK) {
         rc = jmd__fail(JMD_EIO, err, errlen, "%s: cannot be opened: %s", path,
                    log->db ? sqlite3_errmsg(log->db) : "out of memory");
