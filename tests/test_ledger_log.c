@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -518,6 +520,43 @@ static void test_append_msg(void **state)
     expect_verify(w->pa, NULL, 1, 0, 0, NULL);
 }
 
+/* The WAL is checkpointed into the database by the log's own thread while
+ * the log is open and written (src/ledger/log.c, "the WAL checkpointer"):
+ * after ~40 MB of entries the database file itself holds most of them, and
+ * the log reopens whole. */
+static void test_wal_checkpointer(void **state)
+{
+    world *w = *state;
+    open_both(w, 1);
+    static uint8_t data[4000];
+    for (size_t i = 0; i < sizeof data; i++) data[i] = (uint8_t)(i * 7);
+    struct stat sb;
+    off_t before = stat(w->pa, &sb) == 0 ? sb.st_size : -1;
+    assert_true(before >= 0);
+    const int n = 10000; /* 10,000 notes of 4 kB: 40 MB, past 16 MiB of WAL twice */
+    for (int i = 0; i < n; i++) {
+        if (i % 500 == 0) assert_int_equal(jmd_ledger_log_begin(w->a), 0);
+        jmd_log_entry e = {.dir = JMD_LOG_NOTE, .peer = -1, .t = (double)i, .step = i,
+                           .data = data, .len = sizeof data};
+        assert_int_equal(jmd_ledger_log_append(w->a, &e, NULL), 0);
+        if (i % 500 == 499) assert_int_equal(jmd_ledger_log_commit(w->a), 0);
+    }
+    /* The checkpoint runs beside the writer: wait for it (at most 10 s). */
+    off_t after = before;
+    for (int k = 0; k < 1000 && after < 16 * 1024 * 1024; k++) {
+        if (stat(w->pa, &sb) == 0) after = sb.st_size;
+        if (after < 16 * 1024 * 1024) nanosleep(&(struct timespec){0, 10000000}, NULL);
+    }
+    assert_true(after >= 16 * 1024 * 1024);
+    jmd_merkle_hash r1, r2;
+    assert_int_equal(jmd_ledger_log_root(w->a, &r1), 0);
+    close_both(w);
+    open_both(w, 0);
+    assert_int_equal(jmd_ledger_log_size(w->a), (uint64_t)n);
+    assert_int_equal(jmd_ledger_log_root(w->a, &r2), 0);
+    assert_memory_equal(r1.b, r2.b, sizeof r1.b);
+}
+
 static void test_approval(void **state)
 {
     world *w = *state;
@@ -794,6 +833,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_leaf_serialisation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_append_msg, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wal_checkpointer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_approval, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cosign, setup, teardown),
         cmocka_unit_test_setup_teardown(test_verify_clean, setup, teardown),

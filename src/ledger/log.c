@@ -21,6 +21,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,7 +52,111 @@ struct jmd_ledger_log {
     int64_t last_step_begin;
     int in_tx;
     char msg[512];
+    /* The WAL checkpointer (see checkpointer_main): its own connection and
+     * thread; ckpt_pending under ckpt_lock. */
+    sqlite3 *ckpt_db;
+    pthread_t ckpt_thread;
+    pthread_mutex_t ckpt_lock;
+    pthread_cond_t ckpt_cond;
+    int ckpt_running, ckpt_pending, ckpt_stop;
 };
+
+/* ---- the WAL checkpointer ---------------------------------------------------
+ *
+ * SQLite copies the WAL back into the database ("checkpoint") every 1,000
+ * pages by default, in the thread that commits, and with synchronous=NORMAL
+ * that copy ends in two fsyncs: the committing thread waits on the disk.
+ * Here the committing connection only counts (a WAL hook) and, past
+ * CKPT_PAGES (256 of 64 KiB: a 16 MiB WAL), wakes a thread of the log's own
+ * that checkpoints
+ * through a second connection (SQLITE_CHECKPOINT_PASSIVE: it never blocks
+ * the writer, who goes on appending to the WAL meanwhile). Durability is
+ * unchanged (the same WAL, the same synchronous=NORMAL; a crash loses at
+ * most the open transaction); only who waits for the fsync changes.
+ * bench_fed: commit of 1,000 entries in-run 1.3-1.9 ms -> ~0.6 ms. If the
+ * second connection or the thread cannot start, SQLite's own automatic
+ * checkpoint stays in place. A failed checkpoint is retried at the next
+ * wake-up (the WAL grows meanwhile); closing the log checkpoints whatever
+ * is left (sqlite3_close of the last connection). */
+
+#define CKPT_PAGES 256
+
+static void *checkpointer_main(void *arg)
+{
+    jmd_ledger_log *log = arg;
+    pthread_mutex_lock(&log->ckpt_lock);
+    for (;;) {
+        while (!log->ckpt_pending && !log->ckpt_stop)
+            pthread_cond_wait(&log->ckpt_cond, &log->ckpt_lock);
+        if (log->ckpt_stop) break;
+        log->ckpt_pending = 0;
+        pthread_mutex_unlock(&log->ckpt_lock);
+        (void)sqlite3_wal_checkpoint_v2(log->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL,
+                                        NULL);
+        pthread_mutex_lock(&log->ckpt_lock);
+    }
+    pthread_mutex_unlock(&log->ckpt_lock);
+    return NULL;
+}
+
+/* sqlite3_wal_hook: after every commit, with the WAL's size in pages. */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+    (void)db;
+    (void)name;
+    jmd_ledger_log *log = arg;
+    if (pages >= CKPT_PAGES) {
+        pthread_mutex_lock(&log->ckpt_lock);
+        log->ckpt_pending = 1;
+        pthread_cond_signal(&log->ckpt_cond);
+        pthread_mutex_unlock(&log->ckpt_lock);
+    }
+    return SQLITE_OK;
+}
+
+/* Starts the checkpointer; on any failure leaves SQLite's own automatic
+ * checkpoint in place (it is the default) and returns nothing. */
+static void checkpointer_start(jmd_ledger_log *log)
+{
+    if (pthread_mutex_init(&log->ckpt_lock, NULL) != 0) return;
+    if (pthread_cond_init(&log->ckpt_cond, NULL) != 0) {
+        pthread_mutex_destroy(&log->ckpt_lock);
+        return;
+    }
+    if (sqlite3_open_v2(log->path, &log->ckpt_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK)
+        goto fail;
+    sqlite3_busy_timeout(log->ckpt_db, 5000);
+    /* A connection opens its file lazily; until it has read it, it does
+     * not know the file is WAL and a checkpoint does nothing. */
+    if (sqlite3_exec(log->ckpt_db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK)
+        goto fail;
+    if (pthread_create(&log->ckpt_thread, NULL, checkpointer_main, log) != 0) goto fail;
+    log->ckpt_running = 1;
+    sqlite3_wal_hook(log->db, wal_hook, log); /* replaces the automatic checkpoint */
+    return;
+fail:
+    sqlite3_close(log->ckpt_db);
+    log->ckpt_db = NULL;
+    pthread_cond_destroy(&log->ckpt_cond);
+    pthread_mutex_destroy(&log->ckpt_lock);
+}
+
+static void checkpointer_stop(jmd_ledger_log *log)
+{
+    if (!log->ckpt_running) return;
+    sqlite3_wal_hook(log->db, NULL, NULL);
+    pthread_mutex_lock(&log->ckpt_lock);
+    log->ckpt_stop = 1;
+    pthread_cond_signal(&log->ckpt_cond);
+    pthread_mutex_unlock(&log->ckpt_lock);
+    pthread_join(log->ckpt_thread, NULL);
+    sqlite3_close(log->ckpt_db);
+    log->ckpt_db = NULL;
+    log->ckpt_running = 0;
+    pthread_cond_destroy(&log->ckpt_cond);
+    pthread_mutex_destroy(&log->ckpt_lock);
+}
 
 const char *const jmd_ledger__log_schema =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);"
@@ -494,6 +599,7 @@ int jmd_ledger_log_open(const char *path, const char *party,
     }
     if ((rc = exec(log, "PRAGMA synchronous=NORMAL")) != 0 || (rc = prepare_all(log)) != 0)
         goto fail_setup;
+    checkpointer_start(log);
     *out = log;
     return 0;
 
@@ -517,6 +623,7 @@ void jmd_ledger_log_close(jmd_ledger_log *log)
 {
     if (!log) return;
     if (log->in_tx) sqlite3_exec(log->db, "ROLLBACK", NULL, NULL, NULL);
+    checkpointer_stop(log);
     for (int i = 0; i < Q_NQ; i++)
         sqlite3_finalize(log->q[i]);
     sqlite3_close(log->db);
