@@ -618,7 +618,8 @@ int main(void)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf(
-        "peak resident memory of the sender %ld KiB (it keeps every sample for late joiners)\n",
+        "peak resident memory of the sender %ld KiB (its writers keep their last 256 batches "
+        "for late joiners)\n",
         ru.ru_maxrss);
     rc = 0;
 

@@ -21,8 +21,9 @@
  * reader has acknowledged it (keep-all: a full queue blocks the writer, it
  * never drops a sample a reader has not had); of what is acknowledged, the
  * durability service keeps the last HISTORY_DEPTH samples per writer for
- * late joiners, so a node restarted as a new participant receives again the
- * last HISTORY_DEPTH frames of every kind written to it. That is all a
+ * late joiners (PEER_HISTORY_DEPTH batches for a PEER writer), so a node
+ * restarted as a new participant receives again the last frames of every
+ * kind written to it. That is all a
  * restart needs: the lockstep keeps every peer and the world within a step
  * of the restarted node (the world waits for its DONE), and it replays its
  * own ledger up to its last committed step, so what it lacks is at most the
@@ -179,6 +180,12 @@ _Static_assert(JMD_MSG_CKPT_PROOF_MAX == 48, "Checkpoint.proof is bounded by 48"
  * receiver). A restart that needs more than this fails loudly: the node
  * times out naming the messages the world says it should hold. */
 #define HISTORY_DEPTH 2048
+
+/* The same for a PEER writer, whose samples are batches: one per step and
+ * receiver at most in a run (a few kB), but up to 128 messages (~56 kB)
+ * under a sustained stream, so fewer are kept (at most ~14 MB per writer);
+ * 256 batches still cover far more steps than a restart can need. */
+#define PEER_HISTORY_DEPTH 256
 
 /* How long a write may wait for room in the reliable queue before it is
  * reported: a receiver that takes nothing for this long is stuck. */
@@ -1322,7 +1329,7 @@ static int check_tag(const char *tag, char *err, size_t errlen)
     return 0;
 }
 
-static dds_qos_t *make_qos(void)
+static dds_qos_t *make_qos(int32_t depth)
 {
     dds_qos_t *q = dds_create_qos();
     if (!q) return NULL;
@@ -1332,7 +1339,7 @@ static dds_qos_t *make_qos(void)
     /* The writer keeps for late joiners what its durability service says
      * (Cyclone's default: the last sample only); unacknowledged samples are
      * kept whatever it says (keep-all history). */
-    dds_qset_durability_service(q, 0, DDS_HISTORY_KEEP_LAST, HISTORY_DEPTH,
+    dds_qset_durability_service(q, 0, DDS_HISTORY_KEEP_LAST, depth,
                                 DDS_LENGTH_UNLIMITED, DDS_LENGTH_UNLIMITED,
                                 DDS_LENGTH_UNLIMITED);
     dds_qset_resource_limits(q, DDS_LENGTH_UNLIMITED, DDS_LENGTH_UNLIMITED, DDS_LENGTH_UNLIMITED);
@@ -1362,7 +1369,7 @@ int jmd_dds_open(uint32_t domain, int self, int nparties, const char *run_tag, j
                  char *err, size_t errlen)
 {
     int rc = 0;
-    dds_qos_t *qos = NULL;
+    dds_qos_t *qos = NULL, *qos_peer = NULL;
     jmd_dds *d = NULL;
     dds_entity_t topics[NTOPIC] = {0};
     int have_domain = 0;
@@ -1396,7 +1403,7 @@ int jmd_dds_open(uint32_t domain, int self, int nparties, const char *run_tag, j
     d->domain_id = domain;
     d->self = self;
     d->nparties = nparties;
-    if (!(qos = make_qos())) {
+    if (!(qos = make_qos(HISTORY_DEPTH)) || !(qos_peer = make_qos(PEER_HISTORY_DEPTH))) {
         rc = fail(err, errlen, JMD_ENOMEM, "out of memory (QoS)");
         goto fail;
     }
@@ -1436,7 +1443,8 @@ int jmd_dds_open(uint32_t domain, int self, int nparties, const char *run_tag, j
             int writes = self == JMD_FED_WORLD ? is_world_frame(t)
                                                : (world_dest ? is_node_report(t) : t < T_HELLO);
             if (!writes) continue;
-            d->wr[dest][t] = dds_create_writer(pub, topics[t], qos, NULL);
+            d->wr[dest][t] =
+                dds_create_writer(pub, topics[t], t < T_HELLO ? qos_peer : qos, NULL);
             if (d->wr[dest][t] < 0) {
                 rc = fail(err, errlen, JMD_EIO, "DDS writer %s in %s: %s", topic_info[t].name,
                           part, dds_strretcode(d->wr[dest][t]));
@@ -1482,6 +1490,7 @@ int jmd_dds_open(uint32_t domain, int self, int nparties, const char *run_tag, j
     }
     d->flusher_running = 1;
     dds_delete_qos(qos);
+    dds_delete_qos(qos_peer);
     *out = d;
     return 0;
 
@@ -1490,6 +1499,7 @@ fail:
     if (d->participant > 0) dds_delete(d->participant);
     if (have_domain) domain_release(domain);
     dds_delete_qos(qos);
+    dds_delete_qos(qos_peer);
     pthread_cond_destroy(&d->flush_cond);
     pthread_mutex_destroy(&d->flush_lock);
     free(d);
