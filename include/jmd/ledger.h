@@ -9,8 +9,9 @@
  * SHA-256 of nothing), its inclusion and consistency proofs, and a compact
  * append-only frontier that yields the root after each append in O(log n)
  * memory. Everything here is pure: no allocation, no global state,
- * reentrant. Hashes go through libsodium's crypto_hash_sha256, which needs
- * no sodium_init() (no CPU dispatch, no randomness).
+ * reentrant. Hashes go through libcrypto's SHA-256 (src/ledger/sha.c: the
+ * CPU's SHA extensions), which needs no initialisation; the bytes are
+ * SHA-256's (tests/test_sha.c checks them against libsodium).
  *
  * Workload: one leaf hash and O(1) amortised node hashes per logged message
  * (hot: every message sent or received); roots per checkpoint; proofs and
