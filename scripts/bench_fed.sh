@@ -39,7 +39,11 @@ for run in 1 2 3; do
   fedall="$fedall $(sed -n 's/^  sustained \([0-9]*\) messages\/s.*/\1/p' "$out" | head -n 1)"
   sigall="$sigall $(sed -n 's/^  sustained \([0-9]*\) messages\/s.*/\1/p' "$out" | sed -n 2p)"
 done
-median3() { echo "$@" | tr ' ' '\n' | sed '/^$/d' | sort -n | sed -n 2p; }
+# The middle one of the figures given (the lower middle of an even count,
+# when a run printed none).
+median3() {
+  echo "$@" | tr ' ' '\n' | sed '/^$/d' | sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
+}
 fed=$(median3 $fedall)
 sig=$(median3 $sigall)
 sh "$here/ddsperf_raw.sh" 214 "$secs" >"$out"

@@ -7,7 +7,9 @@
  * receive what was written before they existed (transient-local), up to
  * the durability history's bound and no more; PEER messages travel in
  * batches (several per sample) and keep each kind's order across batch
- * boundaries and flushes, for a live reader and a late one alike;
+ * boundaries and flushes, for a live reader and a late one alike, a raw
+ * sample never overtakes queued ones, and a bad message inside a batch
+ * costs only itself;
  * hand-built invalid samples are reported as JMD_EPARSE, not dropped and
  * not a crash; argument errors of open and write.
  *
@@ -834,6 +836,103 @@ static void test_batches_and_history(void **state)
     close_pipes();
 }
 
+/* ---- a raw batch among queued messages -------------------------------------
+ * Node 1 queues three tracks (jmd_dds_write), then writes a raw batch of
+ * three whose middle one is invalid (an asymmetric covariance), then one
+ * more track: node 0 takes the three queued ones first (a raw sample never
+ * overtakes what is queued on its writer), then the batch's first, a
+ * JMD_EPARSE for its second, its third, and the last: one bad message in a
+ * batch costs only itself. */
+
+#define D_MIXED 157
+
+/* The IDL item of a Track, field by field (src/federate/jmd.idl). */
+static void track_item(jmd_Track *o, jmd_msg *m, double t_deliver)
+{
+    memset(o, 0, sizeof *o);
+    o->env.sender = m->sender;
+    o->env.receiver = m->receiver;
+    o->env.seq = m->seq;
+    o->env.t = m->t;
+    o->env.t_deliver = t_deliver;
+    o->env.auth_scheme = m->auth.scheme;
+    o->env.auth._length = o->env.auth._maximum = m->auth.len;
+    o->env.auth._buffer = m->auth.bytes;
+    o->track_id = m->u.track.track_id;
+    o->status = m->u.track.status;
+    o->t = m->u.track.t;
+    memcpy(o->x, m->u.track.x, sizeof o->x);
+    memcpy(o->P, m->u.track.P, sizeof o->P);
+    o->precision = m->u.track.precision;
+}
+
+static void role_mixed(int self)
+{
+    jmd_frame f, g;
+    jmd_dds *d = open_or_die(D_MIXED, self, 2);
+    CHK(jmd_dds_wait_matched(d, 1, TAKE_MS) == 0, "matched: %s", jmd_dds_last_error(d));
+    if (self == 1) {
+        for (uint64_t q = 1; q <= 3; q++) {
+            memset(&f, 0, sizeof f);
+            f.kind = JMD_FRAME_PEER;
+            sample_msg(&f.u.peer.m, JMD_MSG_TRACK, 0, 1, 0, q);
+            f.u.peer.t_deliver = 200.0;
+            CHK(jmd_dds_write(d, &f) == 0, "write: %s", jmd_dds_last_error(d));
+        }
+        jmd_msg m[3];
+        jmd_Track items[3];
+        for (int i = 0; i < 3; i++) {
+            sample_msg(&m[i], JMD_MSG_TRACK, 0, 1, 0, 10u + (uint64_t)i);
+            track_item(&items[i], &m[i], 200.0);
+        }
+        items[1].P[0][1] = 1.0; /* asymmetric: refused by jmd_msg_check */
+        CHK(jmd_dds__write_raw_batch(d, JMD_MSG_TRACK, 0, items, 3) == 0, "raw batch: %s",
+            jmd_dds_last_error(d));
+        memset(&f, 0, sizeof f);
+        f.kind = JMD_FRAME_PEER;
+        sample_msg(&f.u.peer.m, JMD_MSG_TRACK, 0, 1, 0, 13);
+        f.u.peer.t_deliver = 200.0;
+        CHK(jmd_dds_write(d, &f) == 0, "write: %s", jmd_dds_last_error(d));
+        CHK(jmd_dds_flush(d) == 0, "flush: %s", jmd_dds_last_error(d));
+        wait_go(0); /* node 0 took everything */
+        jmd_dds_close(d);
+        return;
+    }
+    static const uint64_t want[] = {1, 2, 3, 10, 0, 12, 13}; /* 0: refused */
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        int rc = jmd_dds_take(d, &g, TAKE_MS);
+        if (want[i] == 0) {
+            CHK(rc == JMD_EPARSE, "message %zu: expected JMD_EPARSE, found %d", i, rc);
+            CHK(strstr(jmd_dds_last_error(d), "P[0][1]") != NULL, "reason: %s",
+                jmd_dds_last_error(d));
+            CHK(g.kind == JMD_FRAME_PEER && g.u.peer.m.sender == 1, "refused frame's sender");
+            continue;
+        }
+        CHK(rc == 1, "message %zu: expected a frame, found %d (%s)", i, rc,
+            jmd_dds_last_error(d));
+        CHK(g.kind == JMD_FRAME_PEER && g.u.peer.m.seq == want[i],
+            "message %zu: expected seq %llu, found %llu", i, (unsigned long long)want[i],
+            (unsigned long long)g.u.peer.m.seq);
+        memset(&f, 0, sizeof f);
+        f.kind = JMD_FRAME_PEER;
+        sample_msg(&f.u.peer.m, JMD_MSG_TRACK, 0, 1, 0, want[i]);
+        f.u.peer.t_deliver = 200.0;
+        check_frame_equal(&f, &g, "track");
+    }
+    expect_quiet(d, 200);
+    signal_go(0);
+    jmd_dds_close(d);
+}
+
+static void test_raw_batch_among_queued(void **state)
+{
+    (void)state;
+    open_pipes();
+    pid_t p[2] = {spawn(role_mixed, 0), spawn(role_mixed, 1)};
+    reap(p, 2);
+    close_pipes();
+}
+
 /* ---- invalid input: JMD_EPARSE with a reason, then the next frame ----------- */
 
 #define D_INVALID 154
@@ -1049,6 +1148,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_partition_isolation),
         cmocka_unit_test(test_late_joiner),
         cmocka_unit_test(test_batches_and_history),
+        cmocka_unit_test(test_raw_batch_among_queued),
         cmocka_unit_test(test_invalid_input),
         cmocka_unit_test(test_same_process),
     };

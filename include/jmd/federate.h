@@ -269,19 +269,23 @@ int jmd_dds_wait_matched(jmd_dds *d, int n, int timeout_ms);
  * next call on d. Never NULL ("" for a NULL d). */
 const char *jmd_dds_last_error(const jmd_dds *d);
 
-/* Sends now the frames jmd_dds_write has queued. Writes are batched into
- * packets (docs/federation.md "Performance"): a frame waits in its writer
- * until the packet fills, until jmd_dds_flush, jmd_dds_take,
- * jmd_dds_wait_matched or jmd_dds_close (each flushes first), or at most
- * about 1 ms, when the handle's flusher thread sends it. No call is needed
- * for delivery; call it before blocking elsewhere (a pipe, a sleep) to
- * save that millisecond. NULL is a no-op. */
-void jmd_dds_flush(jmd_dds *d);
+/* Sends now the frames jmd_dds_write has queued. PEER messages are queued
+ * in batches per receiver and kind and writes are packed into packets
+ * (docs/federation.md "Batches"): a frame waits until its batch or packet
+ * fills, until jmd_dds_flush, jmd_dds_take, jmd_dds_wait_matched or
+ * jmd_dds_close (each flushes first), or at most about 1 ms, when the
+ * handle's flusher thread sends it. No call is needed for delivery; call
+ * it before blocking elsewhere (a pipe, a sleep) to save that millisecond,
+ * and before jmd_dds_close to learn whether the last frames went out: 0,
+ * or JMD_EIO with the reason in jmd_dds_last_error (also a failure of the
+ * flusher thread's since the last call). NULL is a no-op (0). */
+int jmd_dds_flush(jmd_dds *d);
 
 /* Waits (up to 2 s in all) until the readers matched to this participant's
  * writers acknowledged everything written, so a FINAL written just before
  * is not lost, then deletes the participant (peers notice at once, not
- * after the lease). NULL is a no-op. */
+ * after the lease). It reports nothing: call jmd_dds_flush first to learn
+ * whether the last frames could be written. NULL is a no-op. */
 void jmd_dds_close(jmd_dds *d);
 
 /* ---- the federation file ---------------------------------------------------

@@ -74,7 +74,14 @@
  * tens of thousands of frames/s in bench/. The cost is Cyclone's
  * (serialisation, loopback UDP) and the kernel's; the conversions here are
  * a few copies per frame, with no allocation per PEER frame (a queue per
- * receiver and kind is made once).
+ * receiver and kind grows from 8 to 128 messages as needed).
+ *
+ * The flush lock is held across a batch's dds_write, which blocks while
+ * the writer's reliable queue is full (at most WRITE_BLOCK_S): meanwhile
+ * the caller's next write or take waits for the lock too. That keeps one
+ * writer's batches in order without a second queue; a receiver that stops
+ * taking for that long is stuck anyway, and the write then fails with the
+ * reason.
  */
 #include <math.h>
 #include <pthread.h>
@@ -260,7 +267,7 @@ static const char config_xml[] =
     "<General>"
     "<Interfaces><NetworkInterface name=\"lo\"/></Interfaces>"
     "<AllowMulticast>false</AllowMulticast>"
-    /* Loopback's MTU is 64 KiB: a batch of PEER messages (up to ~28 kB)
+    /* Loopback's MTU is 64 KiB: a batch of PEER messages (up to ~56 kB)
      * goes as one datagram instead of Cyclone's default 1344-byte
      * fragments, which the reader reassembles (bench_dds: ~350 k ->
      * ~500 k messages/s). Only for loopback, which is all this config
@@ -1608,29 +1615,21 @@ static int flush_locked(jmd_dds *d, char *err, size_t errlen)
 static int flush_all(jmd_dds *d)
 {
     pthread_mutex_lock(&d->flush_lock);
-    int rc = flush_locked(d, d->err, sizeof d->err);
-    if (d->deferred_rc) {
-        if (!rc) {
-            rc = d->deferred_rc;
-            snprintf(d->err, sizeof d->err, "%s", d->deferred_err);
-        }
-        d->deferred_rc = 0;
-    }
+    /* The flusher's failure first: it is the older one, likely the cause. */
+    int rc = d->deferred_rc;
+    if (rc) snprintf(d->err, sizeof d->err, "%s", d->deferred_err);
+    d->deferred_rc = 0;
+    int r = flush_locked(d, rc ? NULL : d->err, rc ? 0 : sizeof d->err);
+    if (!rc) rc = r;
     pthread_mutex_unlock(&d->flush_lock);
     return rc;
 }
 
-void jmd_dds_flush(jmd_dds *d)
+int jmd_dds_flush(jmd_dds *d)
 {
-    /* A failure stays in d->err and is returned by the next write or take. */
-    if (d && flush_all(d) != 0) {
-        pthread_mutex_lock(&d->flush_lock);
-        if (!d->deferred_rc) {
-            d->deferred_rc = JMD_EIO;
-            snprintf(d->deferred_err, sizeof d->deferred_err, "%s", d->err);
-        }
-        pthread_mutex_unlock(&d->flush_lock);
-    }
+    if (!d) return 0;
+    d->err[0] = '\0';
+    return flush_all(d);
 }
 
 /* The flusher: asleep while nothing is pending; after the first write of a
@@ -1797,6 +1796,27 @@ out:
     return rc;
 }
 
+int jmd_dds__write_raw_batch(jmd_dds *d, int msg_kind, int dest, const void *items, uint32_t n)
+{
+    int topic = topic_of(JMD_FRAME_PEER, msg_kind);
+    if (!d || (!items && n) || n > BATCH_MAX || topic < 0 || dest < 0 || dest >= d->nparties ||
+        !d->wr[dest][topic])
+        return JMD_EINVAL;
+    pthread_mutex_lock(&d->flush_lock);
+    /* After what is queued on the writer (one writer, one order). */
+    int rc = send_batch_locked(d, dest, topic, d->err, sizeof d->err);
+    if (!rc) {
+        any_batch b = {n, n, (void *)(uintptr_t)items, false};
+        dds_return_t ret = dds_write(d->wr[dest][topic], &b);
+        mark_dirty_locked(d, dest, topic);
+        if (ret < 0)
+            rc = fail(d->err, sizeof d->err, JMD_EIO, "write %s batch: %s",
+                      topic_info[topic].name, dds_strretcode(ret));
+    }
+    pthread_mutex_unlock(&d->flush_lock);
+    return rc;
+}
+
 int jmd_dds__write_raw(jmd_dds *d, jmd_frame_kind fk, int msg_kind, int dest, const void *sample)
 {
     int topic = topic_of(fk, msg_kind);
@@ -1910,7 +1930,9 @@ int jmd_dds_take(jmd_dds *d, jmd_frame *out, int timeout_ms)
      * dds_take per loan of samples, not a round of every reader per message
      * (with batched PEER samples that round was most of a take's cost). The
      * round-robin below still visits every reader once the loan is used
-     * up, so a busy topic delays another by at most one loan. */
+     * up, so a busy topic delays another by at most one loan (64 samples:
+     * up to 64 x 128 messages of a PEER topic, which in a run means a few
+     * steps' worth at most, since a step writes one batch per kind). */
     int last = (d->next + NTOPIC - 1) % NTOPIC;
     if (d->rd[last]) {
         int rc = take_topic(d, last, 0, out);

@@ -17,6 +17,12 @@
  * JMD_EINVAL when this participant has no such writer; JMD_EIO. */
 int jmd_dds__write_raw(jmd_dds *d, jmd_frame_kind fk, int msg_kind, int dest, const void *sample);
 
+/* Writes n items (an array of the generated struct of PEER kind msg_kind,
+ * jmd_Track ...; at most 128) as one batch sample to party dest, after the
+ * messages jmd_dds_write has queued for that receiver and kind. JMD_EINVAL
+ * when this participant has no such writer or n is too large; JMD_EIO. */
+int jmd_dds__write_raw_batch(jmd_dds *d, int msg_kind, int dest, const void *items, uint32_t n);
+
 /* The loopback-only Cyclone configuration every participant uses
  * (docs/federation.md "Transport"); a static string. */
 const char *jmd_dds__config(void);

@@ -1000,7 +1000,12 @@ int jmd_node_run(const jmd_scenario *sc, const jmd_node_opts *o, jmd_node_report
         if (rc < 0) goto done;
         if ((rc = on_frame(&n, &f)) != 0) goto done;
     }
-    rc = 0;
+    /* The last frames (FINAL) out, or the reason they are not. */
+    if ((rc = jmd_dds_flush(n.dds)) != 0) {
+        snprintf(err, errlen, "the last frames could not be written: %s",
+                 jmd_dds_last_error(n.dds));
+        goto done;
+    }
     if (rep) rep->resync_dups = n.resync_dups;
 done:
     if (rc != 0 && !err[0]) snprintf(err, errlen, "node failed: %s", jmd_strerror(rc));

@@ -246,6 +246,9 @@ int jmd_world_run(const jmd_scenario *sc, uint64_t seed, const jmd_sim_opts *so,
         jmd_frame_clear(&f);
     }
     rc = jmd_sim_run_port(sc, seed, so, &rp.base, out, err, errlen);
+    if (rc == 0 && (rc = jmd_dds_flush(rp.dds)) != 0)
+        snprintf(err, errlen, "the last frames could not be written: %s",
+                 jmd_dds_last_error(rp.dds));
 done:
     jmd_dds_close(rp.dds);
     return rc;

@@ -16,8 +16,8 @@
  * decisive message (tens of microseconds), a pair-key derivation per peer
  * at start-up. The HMAC is OpenSSL's SHA-256 (sha.c says why: the SHA
  * extensions make it about 4x faster than libsodium's per message); the
- * rest is libsodium. No allocation after a thread's first MAC; secrets in
- * temporaries are wiped with sodium_memzero / OPENSSL_cleanse.
+ * rest is libsodium. No allocation; secrets in temporaries are wiped with
+ * sodium_memzero / OPENSSL_cleanse.
  */
 #include <stdarg.h>
 #include <stdio.h>

@@ -118,6 +118,8 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
  * checkpoint in place (it is the default) and returns nothing. */
 static void checkpointer_start(jmd_ledger_log *log)
 {
+    /* Two connections on two threads need a thread-safe SQLite. */
+    if (!sqlite3_threadsafe()) return;
     if (pthread_mutex_init(&log->ckpt_lock, NULL) != 0) return;
     if (pthread_cond_init(&log->ckpt_cond, NULL) != 0) {
         pthread_mutex_destroy(&log->ckpt_lock);
@@ -227,6 +229,20 @@ static int entry_check(const jmd_log_entry *e, const jmd_msg *known, char *why, 
     if (e->reason && strlen(e->reason) > JMD_LOG_REASON_MAX)
         return jmd__fail(JMD_EINVAL, why, whylen, "reason: expected at most %u bytes",
                      JMD_LOG_REASON_MAX);
+#ifndef NDEBUG
+    /* Debug builds (the sanitizer tests among them) hold the caller to its
+     * word: the bytes must decode to the message given with them. */
+    if ((e->dir == JMD_LOG_SENT || e->dir == JMD_LOG_RECEIVED) && known) {
+        uint8_t enc[JMD_MSG_MAX_SIZE];
+        size_t n = 0;
+        if (jmd_msg_encode(known, enc, sizeof enc, &n) != 0 || n != e->len ||
+            memcmp(enc, e->data, n) != 0)
+            return jmd__fail(JMD_EINVAL, why, whylen,
+                         "data: not the encoding of the %s seq %llu given with it",
+                         jmd_msg_kind_name((int)known->kind),
+                         (unsigned long long)known->seq);
+    }
+#endif
     if ((e->dir == JMD_LOG_SENT || e->dir == JMD_LOG_RECEIVED) && known) {
         /* The encoding of a message the caller holds decoded (it made or
          * checked its authenticator over these very bytes): the header's
@@ -757,8 +773,9 @@ static int append(jmd_ledger_log *log, const jmd_log_entry *e, const jmd_msg *m,
     if (rc)
         return lfail(log, rc, "%s: entry %llu: %s", log->path, (unsigned long long)log->f.size,
                      why);
-    /* Checked just above (the one decode of a message entry): the raw
-     * hash is the same as jmd_ledger_log_leaf_hash's. */
+    /* Checked just above (a message entry decoded once, or, from
+     * jmd_ledger_log_append_msg, compared with its message): the raw hash
+     * is the same as jmd_ledger_log_leaf_hash's. */
     jmd_merkle_hash h;
     if ((rc = jmd_ledger__leaf_hash_raw(e, &h)) != 0)
         return lfail(log, rc, "%s: entry %llu: cannot hash it", log->path,
