@@ -5,7 +5,8 @@
  * bit-exactly between nodes, a broadcast reaching each other party exactly
  * once; partitions isolate parties; a late joiner and a restarted node
  * receive what was written before they existed (transient-local), up to
- * the durability history's bound and no more; PEER messages travel in
+ * the durability history's bounds (2,048 frames, 256 PEER batches) and no
+ * more; PEER messages travel in
  * batches (several per sample) and keep each kind's order across batch
  * boundaries and flushes, for a live reader and a late one alike, a raw
  * sample never overtakes queued ones, and a bad message inside a batch
@@ -836,6 +837,55 @@ static void test_batches_and_history(void **state)
     close_pipes();
 }
 
+/* ---- the PEER history's bound ----------------------------------------------
+ * Node 0 writes NPEER_HIST tracks to node 1, each flushed alone (one batch
+ * each), before node 1 exists: node 1 gets the last 256 batches
+ * (src/federate/dds.c PEER_HISTORY_DEPTH) and not the first. */
+
+#define D_PEERHIST 158
+#define PEER_HISTORY_EXPECTED 256
+#define NPEER_HIST (PEER_HISTORY_EXPECTED + 40)
+
+static void role_peer_history(int self)
+{
+    jmd_frame f, g;
+    if (self == 0) {
+        jmd_dds *d = open_or_die(D_PEERHIST, 0, 2);
+        for (uint64_t q = 1; q <= NPEER_HIST; q++) {
+            memset(&f, 0, sizeof f);
+            f.kind = JMD_FRAME_PEER;
+            sample_msg(&f.u.peer.m, JMD_MSG_TRACK, 0, 0, 1, q);
+            f.u.peer.t_deliver = 200.0;
+            CHK(jmd_dds_write(d, &f) == 0, "write: %s", jmd_dds_last_error(d));
+            CHK(jmd_dds_flush(d) == 0, "flush: %s", jmd_dds_last_error(d)); /* a batch of one */
+        }
+        signal_go(0);
+        wait_go(1);
+        jmd_dds_close(d);
+        return;
+    }
+    wait_go(0);
+    jmd_dds *d = open_or_die(D_PEERHIST, 1, 2);
+    for (uint64_t q = NPEER_HIST - PEER_HISTORY_EXPECTED + 1; q <= NPEER_HIST; q++) {
+        take_or_die(d, &g);
+        CHK(g.kind == JMD_FRAME_PEER && g.u.peer.m.seq == q,
+            "expected seq %llu (the history keeps the last %d batches), found %llu",
+            (unsigned long long)q, PEER_HISTORY_EXPECTED, (unsigned long long)g.u.peer.m.seq);
+    }
+    expect_quiet(d, 200);
+    jmd_dds_close(d);
+    signal_go(1);
+}
+
+static void test_peer_history_bound(void **state)
+{
+    (void)state;
+    open_pipes();
+    pid_t p[2] = {spawn(role_peer_history, 0), spawn(role_peer_history, 1)};
+    reap(p, 2);
+    close_pipes();
+}
+
 /* ---- a raw batch among queued messages -------------------------------------
  * Node 1 queues three tracks (jmd_dds_write), then writes a raw batch of
  * three whose middle one is invalid (an asymmetric covariance), then one
@@ -1149,6 +1199,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_late_joiner),
         cmocka_unit_test(test_batches_and_history),
         cmocka_unit_test(test_raw_batch_among_queued),
+        cmocka_unit_test(test_peer_history_bound),
         cmocka_unit_test(test_invalid_input),
         cmocka_unit_test(test_same_process),
     };
