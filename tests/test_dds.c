@@ -9,8 +9,9 @@
  * more; PEER messages travel in
  * batches (several per sample) and keep each kind's order across batch
  * boundaries and flushes, for a live reader and a late one alike, a raw
- * sample never overtakes queued ones, and a bad message inside a batch
- * costs only itself;
+ * sample never overtakes queued ones, a bad message inside a batch costs
+ * only itself, and batches larger than a datagram (fragmented) arrive
+ * whole;
  * hand-built invalid samples are reported as JMD_EPARSE, not dropped and
  * not a crash; argument errors of open and write.
  *
@@ -886,6 +887,57 @@ static void test_peer_history_bound(void **state)
     close_pipes();
 }
 
+/* ---- batches larger than a datagram ---------------------------------------
+ * 130 LaunchOrders with 32 approval signatures each (~2.2 kB apiece): a
+ * full batch of 128 is ~280 kB, several 62 kB fragments, reassembled by
+ * the reader; all arrive, in order, bit-exact. */
+
+#define D_LARGE 159
+#define NLARGE 130
+
+static void role_large(int self)
+{
+    jmd_frame f, g;
+    jmd_dds *d = open_or_die(D_LARGE, self, 2);
+    CHK(jmd_dds_wait_matched(d, 1, TAKE_MS) == 0, "matched: %s", jmd_dds_last_error(d));
+    if (self == 0) {
+        for (uint64_t q = 1; q <= NLARGE; q++) {
+            memset(&f, 0, sizeof f);
+            f.kind = JMD_FRAME_PEER;
+            sample_msg(&f.u.peer.m, JMD_MSG_LAUNCH_ORDER, 1, 0, 1, q);
+            f.u.peer.t_deliver = 300.0;
+            CHK(jmd_dds_write(d, &f) == 0, "write: %s", jmd_dds_last_error(d));
+        }
+        CHK(jmd_dds_flush(d) == 0, "flush: %s", jmd_dds_last_error(d));
+        wait_go(0);
+        jmd_dds_close(d);
+        return;
+    }
+    for (uint64_t q = 1; q <= NLARGE; q++) {
+        take_or_die(d, &g);
+        memset(&f, 0, sizeof f);
+        f.kind = JMD_FRAME_PEER;
+        sample_msg(&f.u.peer.m, JMD_MSG_LAUNCH_ORDER, 1, 0, 1, q);
+        f.u.peer.t_deliver = 300.0;
+        CHK(g.kind == JMD_FRAME_PEER && g.u.peer.m.seq == f.u.peer.m.seq,
+            "message %llu: expected seq %llu, found %llu", (unsigned long long)q,
+            (unsigned long long)f.u.peer.m.seq, (unsigned long long)g.u.peer.m.seq);
+        check_frame_equal(&f, &g, "large launch order");
+    }
+    expect_quiet(d, 200);
+    signal_go(0);
+    jmd_dds_close(d);
+}
+
+static void test_large_batches(void **state)
+{
+    (void)state;
+    open_pipes();
+    pid_t p[2] = {spawn(role_large, 0), spawn(role_large, 1)};
+    reap(p, 2);
+    close_pipes();
+}
+
 /* ---- a raw batch among queued messages -------------------------------------
  * Node 1 queues three tracks (jmd_dds_write), then writes a raw batch of
  * three whose middle one is invalid (an asymmetric covariance), then one
@@ -1200,6 +1252,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_batches_and_history),
         cmocka_unit_test(test_raw_batch_among_queued),
         cmocka_unit_test(test_peer_history_bound),
+        cmocka_unit_test(test_large_batches),
         cmocka_unit_test(test_invalid_input),
         cmocka_unit_test(test_same_process),
     };
