@@ -10,8 +10,8 @@
  * batches (several per sample) and keep each kind's order across batch
  * boundaries and flushes, for a live reader and a late one alike, a raw
  * sample never overtakes queued ones, a bad message inside a batch costs
- * only itself, and batches larger than a datagram (fragmented) arrive
- * whole;
+ * only itself, batches larger than a datagram (fragmented) arrive whole,
+ * and a batch that cannot be written is reported, whichever thread sent it;
  * hand-built invalid samples are reported as JMD_EPARSE, not dropped and
  * not a crash; argument errors of open and write.
  *
@@ -36,6 +36,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include <dds/dds.h> /* dds_sleepfor */
 
 #include "federate/federate__dds.h"
 #include "jmd.h" /* the generated IDL types, for hand-built invalid samples */
@@ -938,6 +940,52 @@ static void test_large_batches(void **state)
     close_pipes();
 }
 
+/* ---- a batch that cannot be written is reported ------------------------------
+ * In one process, with no reader needed: batch writes made to fail
+ * (jmd_dds__fail_batches). A message sent by the flusher thread (the
+ * caller waits, calls nothing) fails the caller's next write with the
+ * reason; one sent by jmd_dds_flush fails the flush; once writes work
+ * again, so do flushes. */
+
+#define D_FAIL 160
+
+static void role_fail(int unused)
+{
+    (void)unused;
+    jmd_frame f;
+    jmd_dds *d = open_or_die(D_FAIL, 0, 2);
+    memset(&f, 0, sizeof f);
+    f.kind = JMD_FRAME_PEER;
+    sample_msg(&f.u.peer.m, JMD_MSG_TRACK, 0, 0, 1, 1);
+    f.u.peer.t_deliver = 200.0;
+    jmd_dds__fail_batches(d, 1);
+    CHK(jmd_dds_write(d, &f) == 0, "queued: %s", jmd_dds_last_error(d));
+    dds_sleepfor(DDS_MSECS(50)); /* the flusher sends after ~1 ms */
+    f.u.peer.m.seq = 2;
+    int rc = jmd_dds_write(d, &f);
+    CHK(rc == JMD_EIO, "the flusher's failure: expected JMD_EIO from the next write, found %d",
+        rc);
+    CHK(strstr(jmd_dds_last_error(d), "write Track (1 messages)") != NULL, "reason: %s",
+        jmd_dds_last_error(d));
+    f.u.peer.m.seq = 3;
+    CHK(jmd_dds_write(d, &f) == 0, "queued: %s", jmd_dds_last_error(d));
+    rc = jmd_dds_flush(d);
+    CHK(rc == JMD_EIO && strstr(jmd_dds_last_error(d), "write Track"),
+        "flush: expected JMD_EIO with the reason, found %d (%s)", rc, jmd_dds_last_error(d));
+    jmd_dds__fail_batches(d, 0);
+    f.u.peer.m.seq = 4;
+    CHK(jmd_dds_write(d, &f) == 0, "write: %s", jmd_dds_last_error(d));
+    CHK(jmd_dds_flush(d) == 0, "flush: %s", jmd_dds_last_error(d));
+    jmd_dds_close(d);
+}
+
+static void test_batch_failure_reported(void **state)
+{
+    (void)state;
+    pid_t p[1] = {spawn(role_fail, 0)};
+    reap(p, 1);
+}
+
 /* ---- a raw batch among queued messages -------------------------------------
  * Node 1 queues three tracks (jmd_dds_write), then writes a raw batch of
  * three whose middle one is invalid (an asymmetric covariance), then one
@@ -1253,6 +1301,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_raw_batch_among_queued),
         cmocka_unit_test(test_peer_history_bound),
         cmocka_unit_test(test_large_batches),
+        cmocka_unit_test(test_batch_failure_reported),
         cmocka_unit_test(test_invalid_input),
         cmocka_unit_test(test_same_process),
     };

@@ -250,6 +250,7 @@ struct jmd_dds {
     /* A failed send of the flusher thread, reported by the next call of
      * the caller's (under flush_lock). */
     int deferred_rc;
+    int fail_batches;        /* tests (jmd_dds__fail_batches): batch writes fail */
     char deferred_err[ERR_MAX];
     char err[ERR_MAX];
 };
@@ -1570,7 +1571,7 @@ static int send_batch_locked(jmd_dds *d, int di, int topic, char *err, size_t er
     any_batch b = {(uint32_t)p->n, (uint32_t)p->n, p->arr, false};
     int n = p->n;
     p->n = 0;
-    dds_return_t ret = dds_write(d->wr[di][topic], &b);
+    dds_return_t ret = d->fail_batches ? DDS_RETCODE_ERROR : dds_write(d->wr[di][topic], &b);
     if (ret == DDS_RETCODE_TIMEOUT)
         return fail(err, errlen, JMD_EIO,
                     "write %s (%d messages): the reliable queue stayed full for %d s (receiver "
@@ -1794,6 +1795,14 @@ int jmd_dds_write(jmd_dds *d, const jmd_frame *f)
 out:
     for (size_t i = 0; i < sizeof sc->heap / sizeof sc->heap[0]; i++) free(sc->heap[i]);
     return rc;
+}
+
+void jmd_dds__fail_batches(jmd_dds *d, int on)
+{
+    if (!d) return;
+    pthread_mutex_lock(&d->flush_lock);
+    d->fail_batches = on;
+    pthread_mutex_unlock(&d->flush_lock);
 }
 
 int jmd_dds__write_raw_batch(jmd_dds *d, int msg_kind, int dest, const void *items, uint32_t n)

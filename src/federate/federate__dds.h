@@ -23,6 +23,11 @@ int jmd_dds__write_raw(jmd_dds *d, jmd_frame_kind fk, int msg_kind, int dest, co
  * when this participant has no such writer or n is too large; JMD_EIO. */
 int jmd_dds__write_raw_batch(jmd_dds *d, int msg_kind, int dest, const void *items, uint32_t n);
 
+/* Fault injection: while on, every batch of PEER messages fails to be
+ * written (as a dds_write error would), so a test can see the failure
+ * reported — by the next write, take or flush — whichever thread sent it. */
+void jmd_dds__fail_batches(jmd_dds *d, int on);
+
 /* The loopback-only Cyclone configuration every participant uses
  * (docs/federation.md "Transport"); a static string. */
 const char *jmd_dds__config(void);
