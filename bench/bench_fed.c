@@ -114,12 +114,10 @@ static void track_msg(jmd_msg *m, int sender, uint64_t seq, uint64_t track_id)
             t->P[i][j] = t->P[j][i] = i == j ? 100.0 * (i + 1) : 0.5;
 }
 
-static int log_msg(side *s, int dir, const jmd_msg *m)
+/* The ledger entry of message m sent (dir SENT) or received, with its
+ * encoding data[0 .. len). */
+static jmd_log_entry msg_entry(int dir, const jmd_msg *m, const uint8_t *data, size_t len)
 {
-    uint8_t buf[JMD_MSG_MAX_SIZE];
-    size_t len = 0;
-    int rc = jmd_msg_encode(m, buf, sizeof buf, &len);
-    if (rc) return rc;
     jmd_log_entry e;
     memset(&e, 0, sizeof e);
     e.dir = dir;
@@ -128,8 +126,18 @@ static int log_msg(side *s, int dir, const jmd_msg *m)
     e.seq = m->seq;
     e.t = m->t;
     e.step = (int64_t)(m->seq / 100);
-    e.data = buf;
+    e.data = data;
     e.len = len;
+    return e;
+}
+
+static int log_msg(side *s, int dir, const jmd_msg *m)
+{
+    uint8_t buf[JMD_MSG_MAX_SIZE];
+    size_t len = 0;
+    int rc = jmd_msg_encode(m, buf, sizeof buf, &len);
+    if (rc) return rc;
+    jmd_log_entry e = msg_entry(dir, m, buf, len);
     return jmd_ledger_log_append(s->log, &e, NULL);
 }
 
@@ -137,16 +145,7 @@ static int log_msg(side *s, int dir, const jmd_msg *m)
  * checked over, recorded without encoding the message again. */
 static int log_enc(side *s, int dir, const jmd_msg *m, const uint8_t *enc, size_t len)
 {
-    jmd_log_entry e;
-    memset(&e, 0, sizeof e);
-    e.dir = dir;
-    e.peer = dir == JMD_LOG_SENT ? m->receiver : m->sender;
-    e.kind = (int)m->kind;
-    e.seq = m->seq;
-    e.t = m->t;
-    e.step = (int64_t)(m->seq / 100);
-    e.data = enc;
-    e.len = len;
+    jmd_log_entry e = msg_entry(dir, m, enc, len);
     return jmd_ledger_log_append_msg(s->log, &e, m, NULL);
 }
 

@@ -85,6 +85,24 @@ static int signed_kind(int kind)
 
 /* ---- the ledger ---------------------------------------------------------- */
 
+/* The ledger entry of message m (may be NULL: a refusal of something that
+ * did not decode) at this step, with its encoding data[0 .. len). */
+static jmd_log_entry msg_entry(const node *n, int dir, int peer, const jmd_msg *m,
+                               const uint8_t *data, size_t len, double t)
+{
+    jmd_log_entry e;
+    memset(&e, 0, sizeof e);
+    e.dir = dir;
+    e.peer = peer;
+    e.kind = m ? (int)m->kind : 0;
+    e.seq = m ? m->seq : 0;
+    e.t = t;
+    e.step = n->step;
+    e.data = data;
+    e.len = len;
+    return e;
+}
+
 static int record_msg(node *n, int dir, int peer, const jmd_msg *m, double t,
                       const char *reason)
 {
@@ -96,16 +114,7 @@ static int record_msg(node *n, int dir, int peer, const jmd_msg *m, double t,
     uint8_t buf[JMD_MSG_MAX_SIZE];
     size_t len = 0;
     if (m && jmd_msg_encode(m, buf, sizeof buf, &len) != 0) len = 0;
-    jmd_log_entry e;
-    memset(&e, 0, sizeof e);
-    e.dir = dir;
-    e.peer = peer;
-    e.kind = m ? (int)m->kind : 0;
-    e.seq = m ? m->seq : 0;
-    e.t = t;
-    e.step = n->step;
-    e.data = buf;
-    e.len = len;
+    jmd_log_entry e = msg_entry(n, dir, peer, m, buf, len, t);
     e.reason = reason;
     return jmd_ledger_log_append(n->o->log, &e, NULL);
 }
@@ -117,16 +126,7 @@ static int record_enc(node *n, int dir, int peer, const jmd_msg *m, const uint8_
                       size_t len, double t)
 {
     if (!n->o->log || n->replaying) return 0;
-    jmd_log_entry e;
-    memset(&e, 0, sizeof e);
-    e.dir = dir;
-    e.peer = peer;
-    e.kind = (int)m->kind;
-    e.seq = m->seq;
-    e.t = t;
-    e.step = n->step;
-    e.data = enc;
-    e.len = len;
+    jmd_log_entry e = msg_entry(n, dir, peer, m, enc, len, t);
     return jmd_ledger_log_append_msg(n->o->log, &e, m, NULL);
 }
 

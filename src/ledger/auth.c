@@ -177,40 +177,38 @@ static size_t put_trailer(uint8_t *buf, size_t n, const jmd_msg_auth *a)
     return n + 2 + a->len;
 }
 
+/* Signs (kp) or MACs (k) the covered encoding of m in enc, sets m->auth
+ * and appends the trailer: one encoding for the authenticator and the
+ * bytes returned. m is untouched on failure. */
+static int auth_make(jmd_msg *m, const jmd_ledger_keypair *kp, const jmd_ledger_pair_key *k,
+                     uint8_t enc[JMD_MSG_MAX_SIZE], size_t *len)
+{
+    uint8_t tag[JMD_LEDGER_SIG_SIZE];
+    size_t n = 0;
+    int rc = covered(m, enc, &n, NULL, 0);
+    if (rc) return rc;
+    rc = kp ? jmd_ledger_sign(kp, enc, n, tag) : jmd_ledger_mac(k, enc, n, tag);
+    if (rc) return rc;
+    memset(&m->auth, 0, sizeof m->auth);
+    m->auth.scheme = kp ? JMD_MSG_AUTH_SIG : JMD_MSG_AUTH_MAC;
+    m->auth.len = kp ? JMD_LEDGER_SIG_SIZE : JMD_LEDGER_MAC_SIZE;
+    memcpy(m->auth.bytes, tag, m->auth.len);
+    *len = put_trailer(enc, n, &m->auth);
+    return 0;
+}
+
 int jmd_ledger_auth_sign_enc(jmd_msg *m, const jmd_ledger_keypair *kp,
                              uint8_t enc[JMD_MSG_MAX_SIZE], size_t *len)
 {
     if (!m || !kp || !enc || !len) return JMD_EINVAL;
-    uint8_t sig[JMD_LEDGER_SIG_SIZE];
-    size_t n = 0;
-    int rc = covered(m, enc, &n, NULL, 0);
-    if (rc) return rc;
-    rc = jmd_ledger_sign(kp, enc, n, sig);
-    if (rc) return rc;
-    memset(&m->auth, 0, sizeof m->auth);
-    m->auth.scheme = JMD_MSG_AUTH_SIG;
-    m->auth.len = JMD_LEDGER_SIG_SIZE;
-    memcpy(m->auth.bytes, sig, sizeof sig);
-    *len = put_trailer(enc, n, &m->auth);
-    return 0;
+    return auth_make(m, kp, NULL, enc, len);
 }
 
 int jmd_ledger_auth_mac_enc(jmd_msg *m, const jmd_ledger_pair_key *k,
                             uint8_t enc[JMD_MSG_MAX_SIZE], size_t *len)
 {
     if (!m || !k || !enc || !len) return JMD_EINVAL;
-    uint8_t mac[JMD_LEDGER_MAC_SIZE];
-    size_t n = 0;
-    int rc = covered(m, enc, &n, NULL, 0);
-    if (rc) return rc;
-    rc = jmd_ledger_mac(k, enc, n, mac);
-    if (rc) return rc;
-    memset(&m->auth, 0, sizeof m->auth);
-    m->auth.scheme = JMD_MSG_AUTH_MAC;
-    m->auth.len = JMD_LEDGER_MAC_SIZE;
-    memcpy(m->auth.bytes, mac, sizeof mac);
-    *len = put_trailer(enc, n, &m->auth);
-    return 0;
+    return auth_make(m, NULL, k, enc, len);
 }
 
 int jmd_ledger_auth_sign(jmd_msg *m, const jmd_ledger_keypair *kp)
