@@ -21,6 +21,8 @@
 
 #include <sqlite3.h>
 
+#include "tamper.h"
+
 #include "jmd/ledger.h"
 
 /* ---- fixtures ---------------------------------------------------------------- */
@@ -316,6 +318,27 @@ static void sql(const char *path, const char *stmt)
     sqlite3_close(db);
 }
 
+/* Edits for tamper_entry (tests/support/tamper.h). */
+static void set_step_5(jmd_log_entry *e, void *ctx)
+{
+    (void)ctx;
+    e->step = 5;
+}
+
+static void set_step_77(jmd_log_entry *e, void *ctx)
+{
+    (void)ctx;
+    e->step = 77;
+}
+
+static void set_data_4_bytes(jmd_log_entry *e, void *ctx)
+{
+    (void)ctx;
+    static const uint8_t junk[4] = {0x00, 0x11, 0x22, 0x33};
+    e->data = junk;
+    e->len = sizeof junk;
+}
+
 /* ---- tests ------------------------------------------------------------------- */
 
 static void test_round_trip(void **state)
@@ -433,11 +456,158 @@ static void test_round_trip(void **state)
     assert_non_null(strstr(err, "rus.jmdlog: expected a jmd log"));
     remove(w->pb);
     /* a stored leaf that does not match its row is named on open */
-    sql(w->pa, "UPDATE entries SET step = 5 WHERE idx = 7");
+    assert_int_equal(tamper_entry(w->pa, 7, set_step_5, NULL, 0), 0);
     assert_int_equal(jmd_ledger_log_open(w->pa, "NATO", w->ka.pk, 0, &l, err, sizeof err),
                      JMD_EVERIFY);
     assert_non_null(strstr(err, "entry 7"));
     assert_non_null(strstr(err, "the stored leaf hash does not match its fields"));
+}
+
+/* Entries in block rows (format 2): a transaction of 300 entries spans
+ * several rows and every entry reads back alone, from the open block
+ * before its row is written, from the rows, and after reopening; appends
+ * outside a transaction are rows of their own. A block whose count lies,
+ * bytes cut inside an entry and a log of format 1 are named on open and
+ * by verify. */
+static void test_blocks(void **state)
+{
+    world *w = *state;
+    char err[300];
+    jmd_ledger_log *l;
+    enum { N = 300 };
+    static uint8_t data[N + 2][200];
+    jmd_merkle_hash leaves[N + 2], root, r2;
+    jmd_log_entry_buf b = {0};
+    assert_int_equal(jmd_ledger_log_open(w->pa, "NATO", w->ka.pk, 1, &l, err, sizeof err), 0);
+    assert_int_equal(jmd_ledger_log_begin(l), 0);
+    for (int i = 0; i < N + 2; i++) {
+        memset(data[i], i & 0xFF, sizeof data[i]);
+        jmd_log_entry e = {.dir = JMD_LOG_INPUT,
+                           .peer = JMD_LOG_PEER_WORLD,
+                           .kind = 3,
+                           .seq = (uint64_t)i,
+                           .t = 0.5 * i,
+                           .step = i / 10,
+                           .data = data[i],
+                           .len = (size_t)(i % 200),
+                           .reason = i % 3 ? NULL : "r"};
+        if (i == N) assert_int_equal(jmd_ledger_log_commit(l), 0);
+        uint64_t idx = 0;
+        assert_int_equal(jmd_ledger_log_append(l, &e, &idx), 0);
+        assert_int_equal(idx, (uint64_t)i);
+        assert_int_equal(jmd_ledger_log_leaf_hash(&e, &leaves[i]), 0);
+        /* the entry just appended, and one from a row already written */
+        assert_int_equal(jmd_ledger_log_get(l, (uint64_t)i, &b), 0);
+        assert_int_equal(b.e.len, e.len);
+        assert_memory_equal(b.e.data, data[i], e.len);
+        assert_int_equal(jmd_ledger_log_get(l, (uint64_t)(i / 2), &b), 0);
+        assert_int_equal(b.e.seq, (uint64_t)(i / 2));
+        assert_int_equal(b.e.len, (size_t)(i / 2 % 200));
+    }
+    assert_int_equal(jmd_ledger_log_root(l, &root), 0);
+    assert_int_equal(jmd_merkle_root(leaves, N + 2, &r2), 0);
+    assert_memory_equal(root.b, r2.b, 32);
+    jmd_ledger_log_close(l);
+
+    /* 64 entries a row: 5 rows for the transaction, 1 for each append
+     * outside one */
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open(w->pa, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*), sum(count) FROM blocks", -1, &st,
+                                        NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 7);
+    assert_int_equal(sqlite3_column_int(st, 1), N + 2);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+
+    assert_int_equal(jmd_ledger_log_open(w->pa, "NATO", w->ka.pk, 0, &l, err, sizeof err), 0);
+    assert_int_equal(jmd_ledger_log_size(l), N + 2);
+    assert_int_equal(jmd_ledger_log_root(l, &root), 0);
+    assert_memory_equal(root.b, r2.b, 32);
+    for (int i = N + 1; i >= 0; i--) {
+        assert_int_equal(jmd_ledger_log_get(l, (uint64_t)i, &b), 0);
+        assert_int_equal(b.e.index, (uint64_t)i);
+        assert_int_equal(b.e.seq, (uint64_t)i);
+        assert_int_equal(b.e.step, i / 10);
+        assert_memory_equal(b.e.data, data[i], b.e.len);
+        if (i % 3)
+            assert_null(b.e.reason);
+        else
+            assert_string_equal(b.e.reason, "r");
+        jmd_merkle_hash h;
+        assert_int_equal(jmd_ledger_log_leaf_hash(&b.e, &h), 0);
+        assert_memory_equal(h.b, leaves[i].b, 32);
+    }
+    jmd_ledger_log_entry_free(&b);
+    jmd_ledger_log_close(l);
+    expect_verify(w->pa, NULL, 1, 0, 0, NULL);
+
+    /* a block that says it holds one entry more than it does */
+    sql(w->pa, "UPDATE blocks SET count = 65 WHERE first = 64");
+    assert_int_equal(jmd_ledger_log_open(w->pa, "NATO", w->ka.pk, 0, &l, err, sizeof err),
+                     JMD_EVERIFY);
+    assert_null(l);
+    assert_non_null(strstr(err, "the block from entry 64: expected 65 entries"));
+    expect_verify(w->pa, NULL, 0, 64, 0, "its block says 65 entries");
+    sql(w->pa, "UPDATE blocks SET count = 64 WHERE first = 64");
+    /* the last bytes of a block cut off: its last entry (191) is named */
+    sql(w->pa, "UPDATE blocks SET body = substr(body, 1, length(body) - 5) WHERE first = 128");
+    assert_int_equal(jmd_ledger_log_open(w->pa, "NATO", w->ka.pk, 0, &l, err, sizeof err),
+                     JMD_EVERIFY);
+    assert_non_null(strstr(err, "entry 191: the stored bytes"));
+    expect_verify(w->pa, NULL, 0, 191, 0, "the stored bytes are not entries");
+    /* a log of the first format (an entry per row) */
+    sql(w->pa, "UPDATE meta SET value = '1' WHERE key = 'version'");
+    assert_int_equal(jmd_ledger_log_open(w->pa, "NATO", w->ka.pk, 0, &l, err, sizeof err),
+                     JMD_EPARSE);
+    assert_non_null(strstr(err, "expected format version 2, found \"1\""));
+}
+
+/* A block row that cannot be written (here a trigger refuses it, as a full
+ * disk would) takes the whole transaction back: the tree, the size and
+ * the file are as they were at begin, and the log goes on. */
+static void test_block_write_fails(void **state)
+{
+    world *w = *state;
+    char err[300];
+    jmd_ledger_log *l;
+    uint8_t data[16] = {1, 2, 3};
+    jmd_log_entry e = {.dir = JMD_LOG_NOTE, .peer = -1, .data = data, .len = sizeof data};
+    jmd_merkle_hash root0, root;
+    assert_int_equal(jmd_ledger_log_open(w->pa, "NATO", w->ka.pk, 1, &l, err, sizeof err), 0);
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(jmd_ledger_log_append(l, &e, NULL), 0);
+    assert_int_equal(jmd_ledger_log_root(l, &root0), 0);
+    jmd_ledger_log_close(l);
+    sql(w->pa, "CREATE TRIGGER full BEFORE INSERT ON blocks WHEN NEW.first >= 100 BEGIN "
+               "SELECT RAISE(ABORT, 'disk full'); END");
+    assert_int_equal(jmd_ledger_log_open(w->pa, "NATO", w->ka.pk, 0, &l, err, sizeof err), 0);
+    assert_int_equal(jmd_ledger_log_begin(l), 0);
+    int rc = 0, i;
+    for (i = 0; i < 200 && rc == 0; i++)
+        rc = jmd_ledger_log_append(l, &e, NULL);
+    /* the rows of entries 10 .. 73 and 74 .. 137 go in; 138 .. 201 cannot */
+    assert_int_equal(rc, JMD_EIO);
+    assert_int_equal(i, 192); /* the append of entry 201 fills the third */
+    assert_non_null(strstr(jmd_ledger_log_errmsg(l), "cannot write entries 138 .. 201"));
+    assert_non_null(strstr(jmd_ledger_log_errmsg(l), "the transaction is rolled back"));
+    assert_int_equal(jmd_ledger_log_size(l), 10);
+    assert_int_equal(jmd_ledger_log_root(l, &root), 0);
+    assert_memory_equal(root.b, root0.b, 32);
+    assert_int_equal(jmd_ledger_log_commit(l), JMD_EINVAL); /* no transaction now */
+    /* the log goes on below the trigger's limit */
+    assert_int_equal(jmd_ledger_log_append(l, &e, NULL), 0);
+    jmd_log_entry_buf b = {0};
+    assert_int_equal(jmd_ledger_log_get(l, 10, &b), 0);
+    assert_memory_equal(b.e.data, data, sizeof data);
+    jmd_ledger_log_entry_free(&b);
+    jmd_ledger_log_close(l);
+    assert_int_equal(jmd_ledger_log_open(w->pa, "NATO", w->ka.pk, 0, &l, err, sizeof err), 0);
+    assert_int_equal(jmd_ledger_log_size(l), 11);
+    jmd_ledger_log_close(l);
 }
 
 static void test_leaf_serialisation(void **state)
@@ -719,8 +889,8 @@ static void test_verify_edited_blob(void **state)
     world *w = *state;
     session(w, NULL);
     close_both(w);
-    sql(w->pa, "UPDATE entries SET data = x'00112233' WHERE idx = 4");
-    sql(w->pa, "UPDATE entries SET data = x'00112233' WHERE idx = 9");
+    assert_int_equal(tamper_entry(w->pa, 4, set_data_4_bytes, NULL, 0), 0);
+    assert_int_equal(tamper_entry(w->pa, 9, set_data_4_bytes, NULL, 0), 0);
     expect_verify(w->pa, NULL, 0, 4, 0, "the stored leaf hash does not match");
 }
 
@@ -731,21 +901,8 @@ static void test_verify_rewritten_row(void **state)
     world *w = *state;
     session(w, NULL);
     close_both(w);
-    jmd_ledger_log *l;
-    char err[300];
-    assert_int_equal(jmd_ledger_log_open(w->pa, "NATO", w->ka.pk, 0, &l, err, sizeof err), 0);
-    jmd_log_entry_buf b = {0};
-    assert_int_equal(jmd_ledger_log_get(l, 2, &b), 0);
-    b.e.step = 77; /* the editor's change */
-    jmd_merkle_hash h;
-    assert_int_equal(jmd_ledger_log_leaf_hash(&b.e, &h), 0);
-    jmd_ledger_log_entry_free(&b);
-    jmd_ledger_log_close(l);
-    char stmt[300], hex[65];
-    jmd_ledger_hex(h.b, 32, hex);
-    snprintf(stmt, sizeof stmt, "UPDATE entries SET step = 77, leaf = x'%s' WHERE idx = 2",
-             hex);
-    sql(w->pa, stmt);
+    /* the editor's change, with the stored leaf hash recomputed */
+    assert_int_equal(tamper_entry(w->pa, 2, set_step_77, NULL, 1), 0);
     expect_verify(w->pa, NULL, 0, -1, 0, "its root is not the root of entries");
 }
 
@@ -758,13 +915,7 @@ static void test_verify_truncated(void **state)
     session(w, cps);
     close_both(w);
     uint64_t keep = cps[0][0].u.checkpoint.log_size + 1;
-    char stmt[300];
-    snprintf(
-        stmt, sizeof stmt,
-        "DELETE FROM entries WHERE idx >= %llu; DELETE FROM checkpoints WHERE size > %llu; "
-        "DELETE FROM cosignatures WHERE size > %llu",
-        (unsigned long long)keep, (unsigned long long)keep, (unsigned long long)keep);
-    sql(w->pa, stmt);
+    assert_int_equal(tamper_truncate(w->pa, keep), 0);
     expect_verify(w->pa, NULL, 1, 0, 0, NULL);
     expect_verify(w->pa, w->pb, 0, -1, 0, "RUS cosigned this log at size");
     expect_verify(w->pa, w->pb, 0, -1, 0, "(truncated)");
@@ -780,13 +931,7 @@ static void test_verify_deleted_received(void **state)
     uint64_t nb = jmd_ledger_log_size(b);
     close_both(w);
     /* RUS's entries end: ..., RECEIVED track from NATO, SENT track, NOTE */
-    char stmt[300];
-    snprintf(
-        stmt, sizeof stmt,
-        "DELETE FROM entries WHERE idx = %llu; UPDATE entries SET idx = idx - 1 WHERE idx > "
-        "%llu",
-        (unsigned long long)(nb - 3), (unsigned long long)(nb - 3));
-    sql(w->pb, stmt);
+    assert_int_equal(tamper_delete(w->pb, nb - 3), 0);
     expect_verify(w->pb, NULL, 1, 0, 0, NULL);
     jmd_ledger_log *a;
     char err[300];
@@ -831,6 +976,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_blocks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_block_write_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_leaf_serialisation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_append_msg, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wal_checkpointer, setup, teardown),

@@ -379,7 +379,7 @@ enum {
 #define JMD_LOG_PEER_NONE (-1)        /* no peer */
 #define JMD_LOG_PEER_WORLD 0xFE       /* the simulated world */
 #define JMD_LOG_PEER_BROADCAST 0xFF   /* every other party */
-#define JMD_LOG_FORMAT_VERSION 1      /* the schema and the leaf serialisation */
+#define JMD_LOG_FORMAT_VERSION 2      /* the schema (2: entries in block rows) */
 #define JMD_LOG_LEAF_VERSION 1        /* first byte of every leaf */
 #define JMD_LOG_DATA_MAX (1u << 20)   /* bytes of data in one entry */
 #define JMD_LOG_REASON_MAX 1024u      /* bytes of a reason */

@@ -1,6 +1,6 @@
 /*
  * ledger__log.h — private pieces the log (log.c) and its verifier
- * (verify.c) share: the schema, reading a row into an entry, the meta
+ * (verify.c) share: the schema, reading a block row entry by entry, the meta
  * checks and the entry rules. Not installed; not part of the API.
  */
 #ifndef JMD_LEDGER__LOG_H
@@ -12,7 +12,7 @@
 
 #include "jmd/ledger.h"
 
-/* The CREATE TABLE statements of a log file (format version 1). */
+/* The CREATE TABLE statements of a log file (format version 2). */
 extern const char *const jmd_ledger__log_schema;
 
 /* 0 when append would take e; else JMD_EINVAL with the rule broken in why
@@ -23,19 +23,41 @@ int jmd_ledger__entry_check(const jmd_log_entry *e, char *why, size_t whylen);
  * (only the sizes): JMD_EINVAL when data or reason is too long. */
 int jmd_ledger__leaf_hash_raw(const jmd_log_entry *e, jmd_merkle_hash *out);
 
-/* The entry of the current row of a statement selecting idx, dir, peer,
- * kind, seq, t, step, data, reason, leaf in that order. data and reason
- * point into the statement's row (valid until it steps or resets). With
- * leaf non-NULL, the stored leaf hash goes there and *leaf_ok says whether
- * it was 32 bytes. */
-void jmd_ledger__row_entry(sqlite3_stmt *st, jmd_log_entry *e, jmd_merkle_hash *leaf,
-                           int *leaf_ok);
+/* The canonical serialisation of e (the bytes its leaf hashes) without
+ * the entry rules, only the sizes: JMD_EINVAL when data or reason is too
+ * long, JMD_ERANGE (with *n the size needed) when cap is too small. */
+int jmd_ledger__serialise(const jmd_log_entry *e, uint8_t *buf, size_t cap, size_t *n);
+
+/* Reading a block row (blocks.body and blocks.leaves) entry by entry. */
+typedef struct {
+    const uint8_t *p, *end;         /* the body not yet read */
+    const uint8_t *leaf, *leaf_end; /* the stored leaf hashes not yet read */
+    uint64_t index;                 /* the next entry's index */
+    char reason[JMD_LOG_REASON_MAX + 1];
+} jmd_ledger__blk;
+
+/* Starts reading the block whose first entry has index first; body and
+ * leaves (either may be NULL when its length is 0) must outlive the
+ * reading. */
+void jmd_ledger__blk_init(jmd_ledger__blk *b, uint64_t first, const void *body, size_t len,
+                          const void *leaves, size_t llen);
+
+/* The next entry: 1 with it in *e (data points into the body, reason into
+ * b->reason; index set), the bytes it was read from (its leaf's preimage)
+ * to *bytes and *nbytes, and, with leaf_ok non-NULL, its stored leaf hash
+ * to *leaf with *leaf_ok 0 when the leaves ran out (any of the outputs may
+ * be NULL); 0 at the end of the body; JMD_EVERIFY when the bytes are not
+ * an entry's canonical serialisation (why says what). Only the
+ * serialisation is checked here, not the entry rules. */
+int jmd_ledger__blk_next(jmd_ledger__blk *b, jmd_log_entry *e, const uint8_t **bytes,
+                         size_t *nbytes, jmd_merkle_hash *leaf, int *leaf_ok, char *why,
+                         size_t whylen);
 
 /* The meta value of key into buf[0 .. cap), its size to *n; JMD_EPARSE
  * when the table or key is missing or the value is longer than cap. */
 int jmd_ledger__meta_get(sqlite3 *db, const char *key, void *buf, size_t cap, size_t *n);
 
-/* Checks meta (format "jmd-log", version 1, a party name, a 32-byte key)
+/* Checks meta (format "jmd-log", version JMD_LOG_FORMAT_VERSION, a party name, a 32-byte key)
  * and writes the party and key (either may be NULL). JMD_EPARSE with the
  * reason in why. */
 int jmd_ledger__meta_check(sqlite3 *db, char party[JMD_LEDGER_PARTY_MAX + 1],

@@ -67,6 +67,9 @@ typedef struct {
         uint64_t id, row;
     } * props; /* proposals by id (first of each), sorted */
     size_t nprops;
+    int unparsed; /* the stored bytes stopped reading as entries ... */
+    uint64_t unparsed_index; /* ... at this entry index */
+    char unparsed_why[256];
 } vlog;
 
 
@@ -167,6 +170,7 @@ static int load(vlog *v, const char *path, char *err, size_t errlen)
     int rc = 0, s;
     char why[256];
     struct stat sb;
+    jmd_ledger__blk *b = NULL;
     memset(v, 0, sizeof *v);
     v->path = path;
     v->self = -1;
@@ -175,6 +179,7 @@ static int load(vlog *v, const char *path, char *err, size_t errlen)
     if (!S_ISREG(sb.st_mode))
         return jmd__fail(JMD_EIO, err, errlen,
                      "%s: expected a log file, found a directory or device", path);
+    if (!(b = malloc(sizeof *b))) return jmd__fail(JMD_ENOMEM, err, errlen, "out of memory");
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
         rc = jmd__fail(JMD_EIO, err, errlen, "%s: cannot be read: %s", path,
                    db ? sqlite3_errmsg(db) : "out of memory");
@@ -200,34 +205,60 @@ static int load(vlog *v, const char *path, char *err, size_t errlen)
     sqlite3_finalize(st);
     st = NULL;
     if (s != SQLITE_DONE) goto not_log;
-    /* entries */
-    sqlite3_int64 count = 0;
-    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM entries", -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_ROW)
-        goto not_log;
-    count = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    st = NULL;
-    v->rows = calloc((size_t)count + 1, sizeof *v->rows);
-    v->leaves = calloc((size_t)count + 1, sizeof *v->leaves);
-    if (!v->rows || !v->leaves) goto no_mem;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT idx, dir, peer, kind, seq, t, step, data, reason, leaf FROM "
-                           "entries ORDER BY idx",
+    /* entries, block by block; the counts are the file's word, so the
+     * arrays grow as entries are found */
+    if (sqlite3_prepare_v2(db, "SELECT first, count, body, leaves FROM blocks ORDER BY first",
                            -1, &st, NULL) != SQLITE_OK)
         goto not_log;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW && v->n < (uint64_t)count) {
-        ventry *r = &v->rows[v->n];
+    uint64_t cap = 0;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW && !v->unparsed) {
+        uint64_t first = (uint64_t)sqlite3_column_int64(st, 0);
+        int64_t count = sqlite3_column_int64(st, 1);
+        jmd_ledger__blk_init(b, first, sqlite3_column_blob(st, 2),
+                             (size_t)sqlite3_column_bytes(st, 2), sqlite3_column_blob(st, 3),
+                             (size_t)sqlite3_column_bytes(st, 3));
         jmd_log_entry e;
-        int leaf_ok = 0;
-        jmd_ledger__row_entry(st, &e, &v->leaves[v->n], &leaf_ok);
-        if (!leaf_ok) memset(v->leaves[v->n].b, 0, 32); /* compared below: fails */
-        r->e = e;
-        r->e.data = dup_bytes(e.data, e.len);
-        r->e.reason = e.reason ? (const char *)dup_bytes(e.reason, strlen(e.reason) + 1) : NULL;
-        v->n++;
-        if (!r->e.data || (e.reason && !r->e.reason)) goto no_mem;
+        int leaf_ok = 0, got;
+        for (;;) {
+            if (v->n == cap) {
+                uint64_t ncap = cap ? 2 * cap : 1024;
+                ventry *rows = realloc(v->rows, (size_t)ncap * sizeof *rows);
+                if (rows) v->rows = rows;
+                jmd_merkle_hash *lv = realloc(v->leaves, (size_t)ncap * sizeof *lv);
+                if (lv) v->leaves = lv;
+                if (!rows || !lv) goto no_mem;
+                cap = ncap;
+            }
+            got = jmd_ledger__blk_next(b, &e, NULL, NULL, &v->leaves[v->n], &leaf_ok, why,
+                                       sizeof why);
+            if (got != 1) break;
+            if (!leaf_ok) memset(v->leaves[v->n].b, 0, 32); /* compared later: fails */
+            ventry *r = &v->rows[v->n];
+            memset(r, 0, sizeof *r);
+            r->e = e;
+            r->e.data = dup_bytes(e.data, e.len);
+            r->e.reason =
+                e.reason ? (const char *)dup_bytes(e.reason, strlen(e.reason) + 1) : NULL;
+            v->n++;
+            if (!r->e.data || (e.reason && !r->e.reason)) goto no_mem;
+        }
+        /* What does not read as entries is reported by check_rows, after
+         * the entries before it (so the first bad entry is named). */
+        if (got < 0) {
+            v->unparsed = 1;
+            v->unparsed_index = b->index;
+            snprintf(v->unparsed_why, sizeof v->unparsed_why, "%s", why);
+        } else if (count != (int64_t)(b->index - first) || b->leaf != b->leaf_end) {
+            v->unparsed = 1;
+            v->unparsed_index = first;
+            snprintf(v->unparsed_why, sizeof v->unparsed_why,
+                     "its block says %lld entries with %lld bytes of leaf hashes, and holds "
+                     "%llu entries",
+                     (long long)count, (long long)sqlite3_column_bytes(st, 3),
+                     (unsigned long long)(b->index - first));
+        }
     }
+    if (s != SQLITE_ROW && s != SQLITE_DONE) goto not_log;
     sqlite3_finalize(st);
     st = NULL;
     rc = load_co(db, "SELECT 0, size, root, msg FROM checkpoints ORDER BY size", 1, &v->ck,
@@ -253,6 +284,7 @@ no_mem:
 done:
     sqlite3_finalize(st);
     sqlite3_close(db);
+    free(b);
     if (rc) vlog_free(v);
     return rc;
 }
@@ -293,6 +325,12 @@ static int check_rows(vlog *v, jmd_ledger_verify_result *res)
         if (r->e.dir <= JMD_LOG_REJECTED)
             r->decoded = jmd_msg_decode(r->e.data, r->e.len, &r->m, NULL, 0) == 0;
         if (r->e.t > v->t_end || i == 0) v->t_end = r->e.t;
+    }
+    if (v->unparsed) {
+        ventry at;
+        memset(&at, 0, sizeof at);
+        at.e.index = v->unparsed_index;
+        return bad(res, v, &at, "the stored bytes are not entries: %s", v->unparsed_why);
     }
     /* Own index: the sender of what this log sent, or of its checkpoints. */
     for (uint64_t i = 0; i < v->n && v->self < 0; i++)

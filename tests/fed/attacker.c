@@ -18,13 +18,14 @@
  *   attacker edit LEDGER INDEX     changes the last byte of entry INDEX's data
  *   attacker reseq LEDGER INDEX    changes entry INDEX's sequence number
  *   attacker truncate LEDGER N     deletes every entry from index N on
- *     (a ledger edited behind its owner's back, for jmd verify to catch).
+ *     (a ledger edited behind its owner's back, straight through SQLite
+ *     with tests/support/tamper.c, for jmd verify to catch).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
+#include "tamper.h"
 
 #include "federate/federate__dds.h"
 #include "jmd.h" /* the IDL types (generated from src/federate/jmd.idl) */
@@ -132,42 +133,40 @@ out:
     return rc;
 }
 
+/* edit: the last byte of the entry's data flipped (its stored leaf hash
+ * left as it was) */
+static void flip_last(jmd_log_entry *e, void *ctx)
+{
+    uint8_t *copy = ctx;
+    memcpy(copy, e->data, e->len);
+    if (e->len) copy[e->len - 1] ^= 0x5A;
+    e->data = copy;
+}
+
+/* reseq: the entry's sequence number moved on by one */
+static void next_seq(jmd_log_entry *e, void *ctx)
+{
+    (void)ctx;
+    e->seq++;
+}
+
 static int ledger_edit(const char *mode, const char *path, long arg)
 {
-    sqlite3 *db = NULL;
-    char sql[512];
-    int rc = 1;
-    if (sqlite3_open(path, &db) != SQLITE_OK) goto out;
-    if (strcmp(mode, "truncate") == 0) {
-        /* the entries from N on, and the checkpoints that covered them: the
-         * ledger looks whole, only the peer's cosignatures remember */
-        snprintf(sql, sizeof sql,
-                 "DELETE FROM entries WHERE idx >= %ld; DELETE FROM checkpoints WHERE size > %ld; "
-                 "DELETE FROM cosignatures WHERE size > %ld;",
-                 arg, arg, arg);
-    } else if (strcmp(mode, "edit") == 0) {
-        /* flip the last byte of the data blob */
-        snprintf(sql, sizeof sql,
-                 "UPDATE entries SET data = substr(data, 1, length(data) - 1) || "
-                 "x'5A' WHERE idx = %ld;",
-                 arg);
-    } else {
-        snprintf(sql, sizeof sql, "UPDATE entries SET seq = seq + 1 WHERE idx = %ld;", arg);
+    if (arg < 0) {
+        fprintf(stderr, "attacker: %s: a negative entry index\n", path);
+        return 1;
     }
-    char *e = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &e) != SQLITE_OK) {
-        fprintf(stderr, "attacker: %s: %s\n", path, e ? e : "?");
-        sqlite3_free(e);
-        goto out;
+    if (strcmp(mode, "truncate") == 0)
+        /* the entries from N on, and the checkpoints that covered them:
+         * the ledger looks whole, only the peer's cosignatures remember */
+        return tamper_truncate(path, (uint64_t)arg) ? 1 : 0;
+    if (strcmp(mode, "edit") == 0) {
+        uint8_t *copy = malloc(JMD_LOG_DATA_MAX);
+        int rc = copy ? tamper_entry(path, (uint64_t)arg, flip_last, copy, 0) : -1;
+        free(copy);
+        return rc ? 1 : 0;
     }
-    if (sqlite3_changes(db) < 1) {
-        fprintf(stderr, "attacker: %s: no entry changed\n", path);
-        goto out;
-    }
-    rc = 0;
-out:
-    sqlite3_close(db);
-    return rc;
+    return tamper_entry(path, (uint64_t)arg, next_seq, NULL, 0) ? 1 : 0;
 }
 
 int main(int argc, char **argv)
