@@ -545,14 +545,49 @@ static void test_blocks(void **state)
     jmd_ledger_log_close(l);
     expect_verify(w->pa, NULL, 1, 0, 0, NULL);
 
-    /* a block that says it holds one entry more than it does */
-    sql(w->pa, "UPDATE blocks SET count = 65 WHERE first = 64");
+    /* blocks of shapes a log never writes, each named at its first entry
+     * by open and by verify: more entries than a block holds, an empty
+     * block after the last one (it would take the next block's index),
+     * a block that does not start where the one before ends */
+    static const struct {
+        const char *edit, *undo, *open_says, *verify_says;
+        int64_t index;
+    } shapes[] = {
+        {"UPDATE blocks SET count = 65 WHERE first = 64",
+         "UPDATE blocks SET count = 64 WHERE first = 64",
+         "entry 64: its block says 65 entries, expected 1 .. 64", "its block says 65 entries",
+         64},
+        {"INSERT INTO blocks VALUES(302, 0, x'', x'')", "DELETE FROM blocks WHERE first = 302",
+         "entry 302: its block says 0 entries", "its block says 0 entries", 302},
+        {"UPDATE blocks SET first = 1000 WHERE first = 301",
+         "UPDATE blocks SET first = 301 WHERE first = 1000",
+         "entry 301: a block starts at index 1000, expected 301",
+         "a block starts at index 1000", 301},
+        /* one entry more than the count says: it has no stored leaf */
+        {"CREATE TABLE saved AS SELECT leaves FROM blocks WHERE first = 64; "
+         "UPDATE blocks SET count = 63, leaves = substr(leaves, 1, 2016) WHERE first = 64",
+         NULL, "entry 127 (", "the stored leaf hash does not match", 127},
+    };
+    for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+        sql(w->pa, shapes[k].edit);
+        l = NULL;
+        assert_int_equal(jmd_ledger_log_open(w->pa, "NATO", w->ka.pk, 0, &l, err, sizeof err),
+                         JMD_EVERIFY);
+        assert_null(l);
+        if (!strstr(err, shapes[k].open_says))
+            fail_msg("open: \"%s\", expected \"%s\"", err, shapes[k].open_says);
+        expect_verify(w->pa, NULL, 0, shapes[k].index, 0, shapes[k].verify_says);
+        if (shapes[k].undo) sql(w->pa, shapes[k].undo);
+    }
+    /* the count put right, the last leaf hash not */
+    sql(w->pa, "UPDATE blocks SET count = 64, leaves = leaves || zeroblob(32) WHERE first = 64");
     assert_int_equal(jmd_ledger_log_open(w->pa, "NATO", w->ka.pk, 0, &l, err, sizeof err),
                      JMD_EVERIFY);
-    assert_null(l);
-    assert_non_null(strstr(err, "the block from entry 64: expected 65 entries"));
-    expect_verify(w->pa, NULL, 0, 64, 0, "its block says 65 entries");
-    sql(w->pa, "UPDATE blocks SET count = 64 WHERE first = 64");
+    assert_non_null(strstr(err, "entry 127 ("));
+    expect_verify(w->pa, NULL, 0, 127, 0, "the stored leaf hash does not match");
+    sql(w->pa, "UPDATE blocks SET leaves = (SELECT leaves FROM saved) WHERE first = 64; "
+               "DROP TABLE saved");
+    expect_verify(w->pa, NULL, 1, 0, 0, NULL);
     /* the last bytes of a block cut off: its last entry (191) is named */
     sql(w->pa, "UPDATE blocks SET body = substr(body, 1, length(body) - 5) WHERE first = 128");
     assert_int_equal(jmd_ledger_log_open(w->pa, "NATO", w->ka.pk, 0, &l, err, sizeof err),

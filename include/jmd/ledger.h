@@ -358,12 +358,13 @@ int jmd_ledger_approval_verify(const uint8_t pk[JMD_LEDGER_PK_SIZE], const jmd_m
  *
  * One SQLite file per party (WAL, synchronous=NORMAL), append-only: every
  * message the party sent, received or rejected, its inputs from the
- * simulated world and operational notes, one row per entry, each hashed
- * into an RFC 9162 tree whose root the party signs in checkpoints. The
- * handle keeps the tree's frontier in memory, so the root after an append
- * costs O(log n); proofs read the stored leaf hashes (O(n), warm path).
- * Callers batch one simulation step per transaction (begin/commit): a
- * crash loses at most the open transaction, never a committed entry.
+ * simulated world and operational notes, each entry hashed into an RFC
+ * 9162 tree whose root the party signs in checkpoints, and stored (with
+ * its leaf hash) in block rows of up to 64 consecutive entries
+ * (docs/ledger.md, "Blocks"). The handle keeps the tree in memory, so the
+ * root after an append costs O(log n) and proofs read nothing. Callers
+ * batch one simulation step per transaction (begin/commit): a crash loses
+ * at most the open transaction, never a committed entry.
  * One handle per file and per thread; the handle is not thread-safe. */
 
 /* Directions of an entry (stored; part of the leaf). */
@@ -432,14 +433,17 @@ int jmd_ledger_log_leaf_hash(const jmd_log_entry *e, jmd_merkle_hash *out);
 /* Opens the log at path, or creates it when create is non-zero (then the
  * file must not exist; meta records the format version, party name and
  * public key). On open, party and pk must equal the stored ones, and the
- * frontier is rebuilt from the stored leaves while every stored leaf hash
- * is checked against its row's fields and the indexes against 0, 1, 2 ...
+ * tree is rebuilt from the stored entries while every entry's bytes, its
+ * stored leaf hash and the entry rules are checked, and the indexes
+ * against 0, 1, 2 ...
  * *out receives a handle to close with jmd_ledger_log_close. Errors, with
  * one line in err naming the file (and the entry): JMD_EINVAL (NULL
  * pointer, bad party name), JMD_EIO (cannot open or create; the file
  * exists when creating, or not when opening), JMD_EPARSE (not a jmd log,
- * or another format version, party or key), JMD_EVERIFY (a stored leaf
- * hash does not match its row, or an index is missing), JMD_ENOMEM. */
+ * or another format version, party or key), JMD_EVERIFY (stored bytes
+ * that are not an entry, a stored leaf hash that does not match its
+ * entry, an entry that breaks the rules, a block whose count does not
+ * match, an index missing), JMD_ENOMEM. */
 int jmd_ledger_log_open(const char *path, const char *party, const uint8_t pk[JMD_LEDGER_PK_SIZE],
                         int create, jmd_ledger_log **out, char *err, size_t errlen);
 
@@ -469,7 +473,10 @@ int jmd_ledger_log_commit(jmd_ledger_log *log);
 
 /* Appends e (see jmd_log_entry for the rules; JMD_EINVAL when broken,
  * nothing appended) and writes its index to *index (may be NULL). JMD_EIO
- * on a write error (nothing appended). */
+ * on a write error: outside a transaction nothing is appended; inside
+ * one, the entries wait in an open block that becomes a row when full, and
+ * a row that cannot be written rolls the whole transaction back (as a
+ * failed commit: the tree as at begin, no transaction open). */
 int jmd_ledger_log_append(jmd_ledger_log *log, const jmd_log_entry *e, uint64_t *index);
 
 /* The same for a SENT or RECEIVED entry whose data the caller made from
@@ -486,7 +493,9 @@ uint64_t jmd_ledger_log_size(const jmd_ledger_log *log);
 int jmd_ledger_log_root(const jmd_ledger_log *log, jmd_merkle_hash *root);
 
 /* Reads entry index into out (frees out's previous copies first).
- * JMD_ENOTFOUND when index >= size, JMD_ENOMEM, JMD_EIO. */
+ * JMD_ENOTFOUND when index >= size, JMD_ENOMEM, JMD_EIO, JMD_EVERIFY when
+ * its block row no longer reads as the entries this handle checked (the
+ * file was changed behind the handle's back). */
 int jmd_ledger_log_get(jmd_ledger_log *log, uint64_t index, jmd_log_entry_buf *out);
 /* Frees out's copies and zeroes it; NULL is a no-op. */
 void jmd_ledger_log_entry_free(jmd_log_entry_buf *out);

@@ -28,6 +28,24 @@ int jmd_ledger__leaf_hash_raw(const jmd_log_entry *e, jmd_merkle_hash *out);
  * long, JMD_ERANGE (with *n the size needed) when cap is too small. */
 int jmd_ledger__serialise(const jmd_log_entry *e, uint8_t *buf, size_t cap, size_t *n);
 
+/* A block row holds 1 .. JMD_LEDGER__BLOCK_ENTRIES entries; the log
+ * writes it once its body reaches JMD_LEDGER__BLOCK_BYTES, so no body is
+ * longer than JMD_LEDGER__BLOCK_BODY_MAX (one byte short of that, plus the
+ * largest entry). Readers refuse other shapes: a file holding them was not
+ * written by a log. */
+#define JMD_LEDGER__BLOCK_ENTRIES 64
+#define JMD_LEDGER__BLOCK_BYTES 32768
+#define JMD_LEDGER__BLOCK_BODY_MAX                                                            \
+    ((size_t)JMD_LEDGER__BLOCK_BYTES - 1 + 35 + JMD_LOG_DATA_MAX + 4 + JMD_LOG_REASON_MAX)
+
+/* 0 when a block row's columns have a shape a log writes: first is
+ * expect (the entries before it), count 1 .. JMD_LEDGER__BLOCK_ENTRIES,
+ * leaves 32 bytes per entry, body at most JMD_LEDGER__BLOCK_BODY_MAX;
+ * else JMD_EVERIFY with what is wrong in why. Whether the body holds
+ * count entries is known only once it is read (jmd_ledger__blk_next). */
+int jmd_ledger__block_shape(int64_t first, int64_t count, size_t body_len, size_t leaves_len,
+                            uint64_t expect, char *why, size_t whylen);
+
 /* Reading a block row (blocks.body and blocks.leaves) entry by entry. */
 typedef struct {
     const uint8_t *p, *end;         /* the body not yet read */

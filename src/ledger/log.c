@@ -51,10 +51,9 @@
 enum { Q_APPEND, Q_GET, Q_NQ };
 
 /* A block row holds at most this many entries, and is written once its
- * body reaches BLOCK_BYTES (a row then fits a 64 KiB page unless one entry
- * is large). */
-#define BLOCK_ENTRIES 64
-#define BLOCK_BYTES 32768
+ * body reaches BLOCK_BYTES (ledger__log.h). */
+#define BLOCK_ENTRIES JMD_LEDGER__BLOCK_ENTRIES
+#define BLOCK_BYTES JMD_LEDGER__BLOCK_BYTES
 
 /* Entries in memory: the open block (bytes and leaf hashes), or a copy of
  * the block row get read last. */
@@ -73,7 +72,7 @@ struct jmd_ledger_log {
     uint8_t pk[JMD_LEDGER_PK_SIZE];
     char party[JMD_LEDGER_PARTY_MAX + 1];
     sqlite3_stmt *q[Q_NQ];
-    jmd_merkle_frontier f;       /* the tree of every row written */
+    jmd_merkle_frontier f;       /* the tree of every entry appended: in rows or the open block */
     jmd_merkle_frontier f_begin; /* the tree at begin, restored on a failed commit */
     jmd_merkle_tree tree;        /* every leaf hash and perfect subtree root, in memory:
                                     proofs (checkpoints) without rereading the rows */
@@ -425,6 +424,30 @@ static uint64_t get_le(const uint8_t *p, int n)
     return v;
 }
 
+int jmd_ledger__block_shape(int64_t first, int64_t count, size_t body_len, size_t leaves_len,
+                            uint64_t expect, char *why, size_t whylen)
+{
+    if (first < 0 || (uint64_t)first != expect)
+        return jmd__fail(JMD_EVERIFY, why, whylen,
+                         "a block starts at index %lld, expected %llu (indexes 0, 1, 2 ...)",
+                         (long long)first, (unsigned long long)expect);
+    if (count < 1 || count > BLOCK_ENTRIES)
+        return jmd__fail(JMD_EVERIFY, why, whylen,
+                         "its block says %lld entries, expected 1 .. %d", (long long)count,
+                         BLOCK_ENTRIES);
+    if (leaves_len != (size_t)count * JMD_MERKLE_HASH_SIZE)
+        return jmd__fail(JMD_EVERIFY, why, whylen,
+                         "its block says %lld entries with %zu bytes of leaf hashes, expected "
+                         "%lld",
+                         (long long)count, leaves_len,
+                         (long long)count * JMD_MERKLE_HASH_SIZE);
+    if (body_len > JMD_LEDGER__BLOCK_BODY_MAX)
+        return jmd__fail(JMD_EVERIFY, why, whylen,
+                         "its block holds %zu bytes, more than a log writes (%zu)", body_len,
+                         (size_t)JMD_LEDGER__BLOCK_BODY_MAX);
+    return 0;
+}
+
 void jmd_ledger__blk_init(jmd_ledger__blk *b, uint64_t first, const void *body, size_t len,
                           const void *leaves, size_t llen)
 {
@@ -604,14 +627,17 @@ static int reload(jmd_ledger_log *log)
         goto done;
     }
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        uint64_t first = (uint64_t)sqlite3_column_int64(st, 0);
+        int64_t first_i = sqlite3_column_int64(st, 0);
         int64_t count = sqlite3_column_int64(st, 1);
-        if (first != log->f.size) {
-            rc = lfail(log, JMD_EVERIFY,
-                       "%s: entry %llu: expected index %llu (indexes 0, 1, 2 ...)", log->path,
-                       (unsigned long long)first, (unsigned long long)log->f.size);
+        char why[256];
+        if (jmd_ledger__block_shape(first_i, count, (size_t)sqlite3_column_bytes(st, 2),
+                                    (size_t)sqlite3_column_bytes(st, 3), log->f.size, why,
+                                    sizeof why) != 0) {
+            rc = lfail(log, JMD_EVERIFY, "%s: entry %llu: %s", log->path,
+                       (unsigned long long)log->f.size, why);
             goto done;
         }
+        uint64_t first = (uint64_t)first_i;
         jmd_ledger__blk_init(b, first, sqlite3_column_blob(st, 2),
                              (size_t)sqlite3_column_bytes(st, 2), sqlite3_column_blob(st, 3),
                              (size_t)sqlite3_column_bytes(st, 3));
@@ -620,7 +646,6 @@ static int reload(jmd_ledger_log *log)
         size_t nbytes;
         jmd_merkle_hash stored, h;
         int leaf_ok = 0, got;
-        char why[256];
         while ((got = jmd_ledger__blk_next(b, &e, &bytes, &nbytes, &stored, &leaf_ok, why,
                                            sizeof why)) == 1) {
             if (jmd_merkle_leaf_hash(bytes, nbytes, &h) != 0 || !leaf_ok ||
@@ -648,13 +673,11 @@ static int reload(jmd_ledger_log *log)
                        (unsigned long long)b->index, why);
             goto done;
         }
-        if (count != (int64_t)(b->index - first) || b->leaf != b->leaf_end) {
+        if (count != (int64_t)(b->index - first)) {
             rc = lfail(log, JMD_EVERIFY,
-                       "%s: the block from entry %llu: expected %lld entries and their "
-                       "leaf hashes, found %llu entries and %zu bytes of hashes",
+                       "%s: the block from entry %llu: expected %lld entries, found %llu",
                        log->path, (unsigned long long)first, (long long)count,
-                       (unsigned long long)(b->index - first),
-                       (size_t)sqlite3_column_bytes(st, 3));
+                       (unsigned long long)(b->index - first));
             goto done;
         }
     }
@@ -887,11 +910,28 @@ static void tx_abort(jmd_ledger_log *log)
     log->cache.n = 0; /* it may hold a row the rollback took back */
 }
 
+/* SQLite rolls a transaction back by itself after some errors (a full
+ * disk, an I/O error, out of memory) in any statement of it: then the
+ * open transaction is gone though this handle still counts it open, and a
+ * later row would go in by itself, after a gap. JMD_EIO (and the state
+ * taken back) when that happened. */
+static int tx_check(jmd_ledger_log *log)
+{
+    if (!log->in_tx || !sqlite3_get_autocommit(log->db)) return 0;
+    tx_abort(log);
+    return lfail(log, JMD_EIO,
+                 "%s: the transaction was rolled back by SQLite after an earlier error; its "
+                 "entries are lost",
+                 log->path);
+}
+
 /* Writes the open block as one row (nothing to do when it is empty). */
 static int block_write(jmd_ledger_log *log)
 {
     block *k = &log->open;
     if (!k->n) return 0;
+    int rc = tx_check(log);
+    if (rc) return rc;
     sqlite3_stmt *st = log->q[Q_APPEND];
     sqlite3_reset(st);
     sqlite3_bind_int64(st, 1, (sqlite3_int64)k->first);
@@ -917,8 +957,9 @@ int jmd_ledger_log_commit(jmd_ledger_log *log)
     if (!log->in_tx)
         return lfail(log, JMD_EINVAL, "%s: commit: no transaction is open", log->path);
     int rc = block_write(log);
+    if (rc == 0) rc = tx_check(log);
     if (rc) {
-        tx_abort(log);
+        if (log->in_tx) tx_abort(log);
         return rc;
     }
     log->in_tx = 0;
@@ -1020,7 +1061,7 @@ static int append(jmd_ledger_log *log, const jmd_log_entry *e, const jmd_msg *m,
     if ((k->n >= BLOCK_ENTRIES || k->len >= BLOCK_BYTES) && (rc = block_write(log)) != 0) {
         char msg[sizeof log->msg];
         memcpy(msg, log->msg, sizeof msg);
-        tx_abort(log);
+        if (log->in_tx) tx_abort(log);
         return lfail(log, rc, "%s (the transaction is rolled back)", msg);
     }
     return 0;
