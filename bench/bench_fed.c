@@ -443,9 +443,9 @@ static void micro(const char *dir)
     printf("  MAC verify                     %7.2f us\n", 1e6 * t_macv);
     printf("  Ed25519 sign (message)         %7.2f us\n", 1e6 * t_sig);
     printf("  Ed25519 verify (message)       %7.2f us\n", 1e6 * t_sigv);
-    printf("  ledger append (encode + row)   %7.2f us   (%d appends)\n",
+    printf("  ledger append (encode + entry) %7.2f us   (%d appends)\n",
            1e6 * t_app / (5 * MICRO_N / 2), 5 * MICRO_N / 2);
-    printf("  ledger append of the MAC's encoding (row) %7.2f us   (%d appends)\n",
+    printf("  ledger append of the MAC's encoding %7.2f us   (%d appends)\n",
            1e6 * t_app_enc / (5 * MICRO_N / 2), 5 * MICRO_N / 2);
     printf("  ledger commit of %llu entries %8.2f us   = %.2f us per message\n",
            (unsigned long long)COMMIT_EVERY,
