@@ -8,7 +8,7 @@
  * largest common kind: about 300 bytes canonical, about 440 of CDR),
  * authenticates it (a pair MAC, HMAC-SHA-256; or, in the "sign every
  * message" variant, an Ed25519 signature), appends it to its SQLite ledger
- * as SENT and writes it with jmd_dds_write. The receiver (node 1, a forked
+ * as SENT and writes it with jmd_dds_write_enc. The receiver (node 1, a forked
  * child) takes it (jmd_dds_take), verifies the authenticator, checks the
  * sequence number, and appends it as RECEIVED. Both sides commit their
  * ledger transaction every COMMIT_EVERY entries and, every CKPT_EVERY
@@ -218,7 +218,7 @@ static int send_track(side *s, int variant, uint64_t track_id, stages *st)
     double t1 = bench_now();
     if (!rc) rc = log_enc(s, JMD_LOG_SENT, m, enc, elen);
     double t2 = bench_now();
-    if (!rc) rc = jmd_dds_write(s->dds, &f);
+    if (!rc) rc = jmd_dds_write_enc(s->dds, &f, enc, elen);
     double t3 = bench_now();
     st->auth += t1 - t0;
     st->append += t2 - t1;

@@ -639,11 +639,25 @@ static void role_part(int self)
     }
     jmd_dds *d = open_or_die(D_PARTITION, self, 3);
     if (self == 2) {
-        /* A unicast from 2 to 0: 1 must not see it either. */
+        /* A unicast from 2 to 0: 1 must not see it either. Written with
+         * its encoding (a node's path), after two writes the encoding
+         * refuses: another message's, and a frame that is not a PEER. */
         memset(&f, 0, sizeof f);
         f.kind = JMD_FRAME_PEER;
         sample_msg(&f.u.peer.m, JMD_MSG_OUTCOME, 0, 2, 0, 1);
-        CHK(jmd_dds_write(d, &f) == 0, "write: %s", jmd_dds_last_error(d));
+        uint8_t enc[JMD_MSG_MAX_SIZE];
+        size_t elen = 0;
+        CHK(jmd_msg_encode(&f.u.peer.m, enc, sizeof enc, &elen) == 0, "encode");
+        f.u.peer.m.seq++;
+        CHK(jmd_dds_write_enc(d, &f, enc, elen) == JMD_EINVAL &&
+                strstr(jmd_dds_last_error(d), "the encoding given with it is not its own"),
+            "another message's encoding: %s", jmd_dds_last_error(d));
+        f.u.peer.m.seq--;
+        sample_frame(&g, JMD_FRAME_HELLO, 2, 0);
+        CHK(jmd_dds_write_enc(d, &g, enc, elen) == JMD_EINVAL &&
+                strstr(jmd_dds_last_error(d), "expected a peer frame"),
+            "a HELLO with an encoding: %s", jmd_dds_last_error(d));
+        CHK(jmd_dds_write_enc(d, &f, enc, elen) == 0, "write: %s", jmd_dds_last_error(d));
         /* 2 reaches every receiver: the world and both other parties. */
         CHK(jmd_dds_wait_matched(d, 3, TAKE_MS) == 0, "matched: %s", jmd_dds_last_error(d));
         expect_quiet(d, 500);

@@ -397,6 +397,36 @@ static void test_corruption_sweep(void **state)
     assert_true(accepted > 1000 && rejected > 500);
 }
 
+/* jmd_msg_encoding_matches: the cheap test of an encoding against its
+ * message (every byte in a build without NDEBUG). */
+static void test_encoding_matches(void **state)
+{
+    (void)state;
+    for (int kind = 1; kind <= JMD_MSG_KIND_MAX; kind++) {
+        jmd_msg m;
+        uint8_t a[JMD_MSG_MAX_SIZE];
+        size_t len = 0;
+        sample(&m, kind, 0);
+        assert_int_equal(jmd_msg_encode(&m, a, sizeof a, &len), 0);
+        assert_int_equal(jmd_msg_encoding_matches(&m, a, len), 1);
+        assert_int_equal(jmd_msg_encoding_matches(&m, a, len - 1), 0);
+        assert_int_equal(jmd_msg_encoding_matches(NULL, a, len), 0);
+        assert_int_equal(jmd_msg_encoding_matches(&m, NULL, len), 0);
+        m.seq++;
+        assert_int_equal(jmd_msg_encoding_matches(&m, a, len), 0);
+        m.seq--;
+        a[1] ^= 0x0F; /* the kind */
+        assert_int_equal(jmd_msg_encoding_matches(&m, a, len), 0);
+        a[1] ^= 0x0F;
+        a[len - 1] ^= 1; /* a byte the cheap test does not look at */
+#ifdef NDEBUG
+        assert_int_equal(jmd_msg_encoding_matches(&m, a, len), 1);
+#else
+        assert_int_equal(jmd_msg_encoding_matches(&m, a, len), 0);
+#endif
+    }
+}
+
 static void test_encode_contract(void **state)
 {
     (void)state;
@@ -538,6 +568,7 @@ int main(void)
         cmocka_unit_test(test_payload_rejections),
         cmocka_unit_test(test_corruption_sweep),
         cmocka_unit_test(test_encode_contract),
+        cmocka_unit_test(test_encoding_matches),
         cmocka_unit_test(test_decode_contract),
         cmocka_unit_test(test_track_set),
         cmocka_unit_test(test_kind_names),

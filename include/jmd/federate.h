@@ -243,6 +243,15 @@ int jmd_dds_open(uint32_t domain, int self, int nparties, const char *run_tag, j
  * JMD_EIO. */
 int jmd_dds_write(jmd_dds *d, const jmd_frame *f);
 
+/* jmd_dds_write for a PEER frame whose message the caller has just encoded
+ * (jmd_msg_encode, or jmd_ledger_auth_*_enc for its authenticator) into
+ * enc[0 .. len): the message is not walked again for the rules, which the
+ * encoding applied; enc is compared with it cheaply
+ * (jmd_msg_encoding_matches; every byte in debug builds). A node's hot
+ * path: one walk per message sent. JMD_EINVAL for another frame kind or an
+ * encoding that is not the message's; otherwise as jmd_dds_write. */
+int jmd_dds_write_enc(jmd_dds *d, const jmd_frame *f, const uint8_t *enc, size_t len);
+
 /* Takes the next frame written to this participant, waiting up to
  * timeout_ms (0: do not wait). Returns 1 with *out filled (the caller
  * clears it), 0 on timeout, or a negative JMD_E* code. Frames of one

@@ -246,6 +246,16 @@ size_t jmd_msg_encoded_size(const jmd_msg *m);
  * is not touched). */
 int jmd_msg_encode(const jmd_msg *m, uint8_t *buf, size_t cap, size_t *len);
 
+/* 1 when enc[0 .. len) is, by a cheap test, m's encoding as
+ * jmd_msg_encode made it: the length is m's encoded size and the header's
+ * kind and sequence number are m's; 0 otherwise (and for NULL pointers).
+ * For a caller that holds both (it encoded m for its authenticator) and
+ * hands them on together, so the receiver of the pair need not walk m
+ * again: m passed every rule when it was encoded. Builds without NDEBUG
+ * compare every byte instead, so a caller that changed m after encoding
+ * it is caught by the tests. */
+int jmd_msg_encoding_matches(const jmd_msg *m, const uint8_t *enc, size_t len);
+
 /* Decodes exactly len bytes (untrusted input) into *out. JMD_EPARSE for
  * any byte string that is not the canonical encoding of a valid message,
  * with "byte OFFSET: what was expected, what was found" in err (same rules

@@ -415,7 +415,7 @@ static void publish(send_ctx *c, const jmd_msg *m0, double t_deliver)
     int rc = signed_kind((int)m->kind) ? jmd_ledger_auth_sign_enc(m, &n->o->key, enc, &elen)
                                        : jmd_ledger_auth_mac_enc(m, &n->pair[c->to], enc, &elen);
     if (rc == 0) rc = record_enc(n, JMD_LOG_SENT, c->to, m, enc, elen, t_deliver);
-    if (rc == 0) rc = jmd_dds_write(n->dds, &f);
+    if (rc == 0) rc = jmd_dds_write_enc(n->dds, &f, enc, elen);
     if (rc == 0) n->sent[c->to]++;
     c->rc = rc;
 }

@@ -598,6 +598,24 @@ int jmd_msg_encode(const jmd_msg *m, uint8_t *buf, size_t cap, size_t *len)
     return 0;
 }
 
+int jmd_msg_encoding_matches(const jmd_msg *m, const uint8_t *enc, size_t len)
+{
+    if (!m || !enc || len != jmd_msg_encoded_size(m) || len < JMD_MSG_HEADER_SIZE) return 0;
+#ifndef NDEBUG
+    uint8_t again[JMD_MSG_MAX_SIZE];
+    size_t n = 0;
+    return jmd_msg_encode(m, again, sizeof again, &n) == 0 && n == len &&
+           memcmp(again, enc, len) == 0;
+#else
+    /* The header: version, kind (byte 1), ..., seq (bytes 4 .. 11,
+     * little-endian). */
+    uint64_t seq = 0;
+    for (int i = 0; i < 8; i++)
+        seq |= (uint64_t)enc[4 + i] << (8 * i);
+    return enc[1] == (uint8_t)m->kind && seq == m->seq;
+#endif
+}
+
 int jmd_msg_decode(const uint8_t *buf, size_t len, jmd_msg *out, char *err, size_t errlen)
 {
     if (err && errlen) err[0] = '\0';
