@@ -18,6 +18,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "page_stream.h"
+
 #include "jmd/error.h"
 #include "jmd/report.h"
 #include "jmd/scenario.h"
@@ -53,23 +55,9 @@ static jmd_sim_result *run(const jmd_scenario *sc, int model, uint64_t seed)
 /* The page as a NUL-terminated string (caller frees). */
 static char *page(const jmd_scenario *sc, const jmd_report_input *in, size_t *len)
 {
-    /* The stream's buffer and size live on the heap, not in this frame:
-     * GCC 12 at -O3 otherwise takes the returned page for a pointer into
-     * this frame (-Wdangling-pointer, a false positive that fails a
-     * Release build with -Werror). */
-    struct {
-        char *buf;
-        size_t n;
-    } *ms = calloc(1, sizeof *ms);
-    assert_non_null(ms);
-    FILE *f = open_memstream(&ms->buf, &ms->n);
-    assert_non_null(f);
-    assert_int_equal(jmd_report_write_html(sc, in, f), 0);
-    assert_int_equal(fclose(f), 0);
-    char *out = ms->buf;
-    if (len) *len = ms->n;
-    free(ms);
-    return out;
+    page_stream *ms = page_open();
+    assert_int_equal(jmd_report_write_html(sc, in, ms->f), 0);
+    return page_close(ms, len);
 }
 
 static size_t count(const char *hay, const char *needle)
