@@ -9,8 +9,9 @@
  * authenticates it (a pair MAC, HMAC-SHA-256; or, in the "sign every
  * message" variant, an Ed25519 signature), appends it to its SQLite ledger
  * as SENT and writes it with jmd_dds_write_enc. The receiver (node 1, a forked
- * child) takes it (jmd_dds_take), verifies the authenticator, checks the
- * sequence number, and appends it as RECEIVED. Both sides commit their
+ * child) takes it with its encoding (jmd_dds_take_enc), verifies the
+ * authenticator over that encoding (jmd_ledger_auth_verify_given), checks
+ * the sequence number, and appends it as RECEIVED. Both sides commit their
  * ledger transaction every COMMIT_EVERY entries and, every CKPT_EVERY
  * entries, make, sign (Ed25519) and store a checkpoint; the sender's
  * checkpoints also travel to the receiver (signed, verified, logged), as a
@@ -253,15 +254,19 @@ static int send_track(side *s, int variant, uint64_t track_id, stages *st)
 static int receive(side *s, jmd_msg *m, stages *st, uint64_t *rejected)
 {
     jmd_frame f;
+    /* As node.c: the take's rule check is the message's encoding, which
+     * the authenticator is checked over and the ledger records. */
+    uint8_t enc[JMD_MSG_MAX_SIZE];
+    size_t elen = 0;
     int timed = st->n % TIME_EVERY == 0;
     double t0 = timed ? bench_now() : 0;
-    int rc = jmd_dds_take(s->dds, &f, 0);
+    int rc = jmd_dds_take_enc(s->dds, &f, 0, enc, &elen);
     double t1 = timed ? bench_now() : 0;
     if (rc == 0) {
         /* Nothing there: waiting (always timed), and this message's
          * stages are not (the take that found it includes the wait). */
         double w0 = bench_now();
-        rc = jmd_dds_take(s->dds, &f, TAKE_MS);
+        rc = jmd_dds_take_enc(s->dds, &f, TAKE_MS, enc, &elen);
         st->wait += bench_now() - w0;
         timed = 0;
         if (rc == 0) return JMD_EIO;
@@ -279,9 +284,7 @@ static int receive(side *s, jmd_msg *m, stages *st, uint64_t *rejected)
     jmd_frame_clear(&f);
     char why[160];
     int other = 1 - s->self;
-    uint8_t enc[JMD_MSG_MAX_SIZE];
-    size_t elen = 0;
-    rc = jmd_ledger_auth_verify_enc(m, s->kp[other].pk, &s->pair, enc, &elen, why, sizeof why);
+    rc = jmd_ledger_auth_verify_given(m, s->kp[other].pk, &s->pair, enc, elen, why, sizeof why);
     double t2 = timed ? bench_now() : 0;
     if (timed) st->auth += t2 - t1;
     int dir = JMD_LOG_RECEIVED;

@@ -664,7 +664,13 @@ static void role_part(int self)
     } else if (self == 0) {
         int ticks = 0, peers = 0;
         for (int i = 0; i < 6; i++) {
-            take_or_die(d, &g);
+            /* jmd_dds_take_enc gives no encoding with a frame not PEER. */
+            uint8_t enc[JMD_MSG_MAX_SIZE];
+            size_t elen = 0;
+            int rc = jmd_dds_take_enc(d, &g, TAKE_MS, enc, &elen);
+            CHK(rc == 1, "take: expected a frame, found %d (%s)", rc, jmd_dds_last_error(d));
+            CHK((g.kind == JMD_FRAME_PEER) == (elen > 0), "frame kind %d with %zu bytes",
+                (int)g.kind, elen);
             if (g.kind == JMD_FRAME_TICK) {
                 CHK(g.u.tick.party == 0 && g.u.tick.step == ticks, "tick %d: party %d step %lld",
                     ticks, g.u.tick.party, (long long)g.u.tick.step);
@@ -1064,9 +1070,15 @@ static void role_mixed(int self)
     }
     static const uint64_t want[] = {1, 2, 3, 10, 0, 12, 13}; /* 0: refused */
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-        int rc = jmd_dds_take(d, &g, TAKE_MS);
+        /* Taken with their encodings (jmd_dds_take_enc, a node's path):
+         * the same frames and reasons as jmd_dds_take gives, each accepted
+         * one with exactly jmd_msg_encode's bytes, a refused one with none. */
+        uint8_t enc[JMD_MSG_MAX_SIZE], again[JMD_MSG_MAX_SIZE];
+        size_t elen = 12345, alen = 0;
+        int rc = jmd_dds_take_enc(d, &g, TAKE_MS, enc, &elen);
         if (want[i] == 0) {
             CHK(rc == JMD_EPARSE, "message %zu: expected JMD_EPARSE, found %d", i, rc);
+            CHK(elen == 0, "refused message: expected no encoding, found %zu bytes", elen);
             CHK(strstr(jmd_dds_last_error(d), "P[0][1]") != NULL, "reason: %s",
                 jmd_dds_last_error(d));
             CHK(g.kind == JMD_FRAME_PEER && g.u.peer.m.sender == 1, "refused frame's sender");
@@ -1077,6 +1089,10 @@ static void role_mixed(int self)
         CHK(g.kind == JMD_FRAME_PEER && g.u.peer.m.seq == want[i],
             "message %zu: expected seq %llu, found %llu", i, (unsigned long long)want[i],
             (unsigned long long)g.u.peer.m.seq);
+        CHK(jmd_msg_encode(&g.u.peer.m, again, sizeof again, &alen) == 0 && alen == elen &&
+                memcmp(again, enc, elen) == 0,
+            "message %zu: the encoding given (%zu bytes) is not jmd_msg_encode's (%zu)", i, elen,
+            alen);
         memset(&f, 0, sizeof f);
         f.kind = JMD_FRAME_PEER;
         sample_msg(&f.u.peer.m, JMD_MSG_TRACK, 0, 1, 0, want[i]);

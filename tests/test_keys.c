@@ -443,6 +443,32 @@ static void test_auth_enc(void **state)
                     jmd_ledger_auth_verify_enc(&m, a.pk, &ba, back, &nback, err, sizeof err), 0);
                 assert_int_equal(nback, n);
                 assert_memory_equal(back, want, n);
+                /* Over the encoding the caller has (jmd_dds_take_enc's):
+                 * the same verdicts, and an encoding not the message's is
+                 * refused before any authenticator is checked. */
+                assert_int_equal(
+                    jmd_ledger_auth_verify_given(&m, a.pk, &ba, want, n, err, sizeof err), 0);
+                assert_int_equal(
+                    jmd_ledger_auth_verify_given(&m, a.pk, &ba, want, n - 1, err, sizeof err),
+                    JMD_EINVAL);
+                assert_non_null(strstr(err, "the encoding given is not the message's"));
+                jmd_msg other = m;
+                other.auth.bytes[3] ^= 1; /* the tag in the struct, not in the bytes */
+                assert_int_equal(jmd_ledger_auth_verify_given(&other, a.pk, &ba, want, n, err,
+                                                              sizeof err),
+                                 JMD_EINVAL);
+                want[24] ^= 1; /* the first payload byte: covered */
+                int got = jmd_ledger_auth_verify_given(&m, a.pk, &ba, want, n, err, sizeof err);
+#ifdef NDEBUG
+                assert_int_equal(got, JMD_EVERIFY); /* compared cheaply: the tag sees it */
+#else
+                assert_int_equal(got, JMD_EINVAL); /* every byte compared */
+#endif
+                want[24] ^= 1;
+                assert_int_equal(
+                    jmd_ledger_auth_verify_given(&m, NULL, NULL, want, n, err, sizeof err),
+                    JMD_EVERIFY);
+                assert_non_null(strstr(err, sig ? "no public key" : "no pair key"));
                 m.seq ^= 1; /* a covered byte changes */
                 nback = 0;
                 assert_int_equal(

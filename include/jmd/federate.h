@@ -267,6 +267,18 @@ int jmd_dds_write_enc(jmd_dds *d, const jmd_frame *f, const uint8_t *enc, size_t
  * (jmd_frame_clear is still safe to call on it). Taking again continues. */
 int jmd_dds_take(jmd_dds *d, jmd_frame *out, int timeout_ms);
 
+/* jmd_dds_take that also gives a PEER message's canonical encoding (with
+ * its authenticator) in enc[0 .. *len) (enc holds JMD_MSG_MAX_SIZE bytes):
+ * the take checks the message's rules by encoding it (the encoding applies
+ * every rule of jmd_msg_check), so the caller can check the authenticator
+ * (jmd_ledger_auth_verify_given) and record the message
+ * (jmd_ledger_log_append_msg) without walking it again. A node's hot path:
+ * one walk per message received. *len is 0 for any other frame, a
+ * rejected one (JMD_EPARSE) and when nothing was taken. JMD_EINVAL for a
+ * NULL enc or len; otherwise as jmd_dds_take. */
+int jmd_dds_take_enc(jmd_dds *d, jmd_frame *out, int timeout_ms,
+                     uint8_t enc[JMD_MSG_MAX_SIZE], size_t *len);
+
 /* Waits until `n` receivers of this participant (the world and each other
  * party it writes to, a world counting each node) are matched on every
  * topic this participant writes to them (discovery), up to timeout_ms.

@@ -300,6 +300,17 @@ int jmd_ledger_auth_verify_enc(const jmd_msg *m, const uint8_t *pk, const jmd_le
                                uint8_t enc[JMD_MSG_MAX_SIZE], size_t *len, char *err,
                                size_t errlen);
 
+/* jmd_ledger_auth_verify over an encoding the caller already has: enc[0 ..
+ * len) must be m's canonical encoding with its authenticator (as
+ * jmd_dds_take_enc or jmd_msg_encode give it); it is compared with m
+ * cheaply (jmd_msg_encoding_matches: every byte in debug builds; its
+ * trailer against m's authenticator always), and the authenticator is
+ * checked over its covered bytes without encoding m again.
+ * JMD_EINVAL when enc is not m's; otherwise as jmd_ledger_auth_verify. */
+int jmd_ledger_auth_verify_given(const jmd_msg *m, const uint8_t *pk,
+                                 const jmd_ledger_pair_key *k, const uint8_t *enc, size_t len,
+                                 char *err, size_t errlen);
+
 /* Lowercase hex of n bytes into out (2n + 1 bytes with the NUL). */
 void jmd_ledger_hex(const uint8_t *bytes, size_t n, char *out);
 

@@ -234,6 +234,10 @@ struct jmd_dds {
     dds_entity_t wr[JMD_MSG_MAX_PARTIES + 1][NTOPIC];
     dds_entity_t rd[NTOPIC]; /* 0 where this participant does not read */
     take_batch batch[NTOPIC];
+    /* jmd_dds_take_enc, for the length of one call: where accept_sample
+     * puts a PEER message's encoding (NULL otherwise). */
+    uint8_t *take_enc;
+    size_t *take_len;
     int next;                /* topic to try first on the next take (fairness) */
     /* Writers written since the last flush (each once), to flush; under
      * flush_lock, shared with the flusher thread. */
@@ -1873,14 +1877,26 @@ static int accept_sample(jmd_dds *d, int topic, const void *sample, jmd_frame *o
     if (topic < T_HELLO) {
         out->kind = JMD_FRAME_PEER;
         rc = peer_in(topic, sample, &out->u.peer, d->err, sizeof d->err);
+        /* jmd_dds_take_enc: the rules checked by encoding the message (the
+         * encoding applies every one jmd_msg_check does), which the caller
+         * then has; a message that does not encode is checked again below
+         * for the reason. */
+        int checked = 0;
+        if (!rc && d->take_enc) {
+            if (jmd_msg_encode(&out->u.peer.m, d->take_enc, JMD_MSG_MAX_SIZE, d->take_len) == 0)
+                checked = 1;
+            else
+                *d->take_len = 0;
+        }
         if (!rc)
-            rc = check_frame(out, out->u.peer.m.sender, d->self, d->nparties, 0, d->err,
+            rc = check_frame(out, out->u.peer.m.sender, d->self, d->nparties, checked, d->err,
                              sizeof d->err);
         if (!rc && out->u.peer.m.sender == d->self)
             rc = fail(d->err, sizeof d->err, JMD_EINVAL,
                       "peer sender: expected another party than this one (%d)", d->self);
         if (rc) {
             int sender = out->u.peer.m.sender;
+            if (d->take_len) *d->take_len = 0;
             jmd_frame_clear(out);
             out->kind = JMD_FRAME_PEER;
             out->u.peer.m.kind = (jmd_msg_kind)(topic + 1);
@@ -1954,9 +1970,30 @@ static int take_topic(jmd_dds *d, int t, int refill, jmd_frame *out)
     }
 }
 
+static int take(jmd_dds *d, jmd_frame *out, int timeout_ms);
+
 int jmd_dds_take(jmd_dds *d, jmd_frame *out, int timeout_ms)
 {
     if (!d || !out || timeout_ms < 0) return JMD_EINVAL;
+    return take(d, out, timeout_ms);
+}
+
+int jmd_dds_take_enc(jmd_dds *d, jmd_frame *out, int timeout_ms,
+                     uint8_t enc[JMD_MSG_MAX_SIZE], size_t *len)
+{
+    if (!d || !out || timeout_ms < 0 || !enc || !len) return JMD_EINVAL;
+    *len = 0;
+    d->take_enc = enc;
+    d->take_len = len;
+    int rc = take(d, out, timeout_ms);
+    d->take_enc = NULL;
+    d->take_len = NULL;
+    if (rc != 1 || out->kind != JMD_FRAME_PEER) *len = 0;
+    return rc;
+}
+
+static int take(jmd_dds *d, jmd_frame *out, int timeout_ms)
+{
     d->err[0] = '\0';
     memset(out, 0, sizeof *out);
     /* What this process wrote must be on its way before it takes (and

@@ -71,6 +71,10 @@ typedef struct {
     int8_t link_state[2][JMD_MSG_MAX_PARTIES]; /* [0] self->q, [1] q->self: 1 down */
     int noutage_notes;
     jmd_node_report *rep;
+    /* The encoding jmd_dds_take_enc gave with the frame being handled
+     * (rx_len 0: none; set only around on_frame in the take loop). */
+    const uint8_t *rx_enc;
+    size_t rx_len;
     char *err;
     size_t errlen;
 } node;
@@ -303,10 +307,20 @@ static int on_peer(node *n, const jmd_frame_peer *pf)
         return reject(n, m, pf->t_deliver, why);
     }
     char aerr[160];
-    uint8_t enc[JMD_MSG_MAX_SIZE];
+    uint8_t buf[JMD_MSG_MAX_SIZE];
+    const uint8_t *enc = buf;
     size_t elen = 0;
-    int rc = jmd_ledger_auth_verify_enc(m, n->o->pk[m->sender], &n->pair[m->sender], enc, &elen,
+    int rc;
+    if (n->rx_len > 0) {
+        /* The take's encoding: the message is not walked again. */
+        enc = n->rx_enc;
+        elen = n->rx_len;
+        rc = jmd_ledger_auth_verify_given(m, n->o->pk[m->sender], &n->pair[m->sender], enc,
+                                          elen, aerr, sizeof aerr);
+    } else {
+        rc = jmd_ledger_auth_verify_enc(m, n->o->pk[m->sender], &n->pair[m->sender], buf, &elen,
                                         aerr, sizeof aerr);
+    }
     if (rc != 0) {
         snprintf(why, sizeof why, "authentication failed: %s", aerr);
         return reject(n, m, pf->t_deliver, why);
@@ -959,8 +973,10 @@ int jmd_node_run(const jmd_scenario *sc, const jmd_node_opts *o, jmd_node_report
         if (rc != 0) goto done;
         if (n.done) break;
         jmd_frame f;
+        uint8_t rx[JMD_MSG_MAX_SIZE];
+        size_t rxlen = 0;
         memset(&f, 0, sizeof f);
-        rc = jmd_dds_take(n.dds, &f, o->timeout_ms);
+        rc = jmd_dds_take_enc(n.dds, &f, o->timeout_ms, rx, &rxlen);
         if (rc == 0) {
             /* Say what is missing: the world's TICK, or a peer's messages. */
             int m = snprintf(err, errlen, "nothing usable for %.0f s at step %lld: ",
@@ -998,7 +1014,12 @@ int jmd_node_run(const jmd_scenario *sc, const jmd_node_opts *o, jmd_node_report
             continue;
         }
         if (rc < 0) goto done;
-        if ((rc = on_frame(&n, &f)) != 0) goto done;
+        n.rx_enc = rx;
+        n.rx_len = rxlen;
+        rc = on_frame(&n, &f);
+        n.rx_enc = NULL;
+        n.rx_len = 0;
+        if (rc != 0) goto done;
     }
     /* The last frames (FINAL) out, or the reason they are not. */
     if ((rc = jmd_dds_flush(n.dds)) != 0) {
