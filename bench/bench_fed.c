@@ -81,7 +81,9 @@ static const char *const variant_name[NVARIANT] = {"MAC per message",
  * one message in TIME_EVERY (JMD_BENCH_FED_TIME_EVERY, default 8): reading
  * the clock around every stage of every message was ~3 % of the machine
  * (perf: __vdso_clock_gettime), a cost a node does not have. Commits,
- * checkpoints and idle waits are timed every time. */
+ * checkpoints and idle waits are timed every time; a sampled message whose
+ * take had to wait is left out of the receiver's stage figures (its take
+ * includes the wait). */
 static uint64_t TIME_EVERY = 8;
 
 /* Seconds spent per stage (sums) and counts, on one side of one phase:

@@ -769,6 +769,109 @@ static void test_wal_checkpointer(void **state)
     assert_memory_equal(r1.b, r2.b, sizeof r1.b);
 }
 
+/* Salt-1 of the WAL file's header (SQLite's WAL format: bytes 16 .. 19,
+ * big-endian), which a restart of the WAL changes when the next frame is
+ * written; 0 when the file cannot be read. The file is only read (SQLite
+ * keeps no lock on it). */
+static uint32_t wal_salt1(const char *db)
+{
+    char wal[400];
+    snprintf(wal, sizeof wal, "%s-wal", db);
+    FILE *f = fopen(wal, "rb");
+    if (!f) return 0;
+    unsigned char h[20];
+    size_t got = fread(h, 1, sizeof h, f);
+    fclose(f);
+    if (got != sizeof h) return 0;
+    return (uint32_t)h[16] << 24 | (uint32_t)h[17] << 16 | (uint32_t)h[18] << 8 | h[19];
+}
+
+/* Appends n notes of `len` bytes (step from *step on), committing every
+ * `every`. */
+static void append_notes(jmd_ledger_log *l, int n, int every, const uint8_t *data, size_t len,
+                         int64_t *step)
+{
+    for (int i = 0; i < n; i++) {
+        if (i % every == 0) assert_int_equal(jmd_ledger_log_begin(l), 0);
+        jmd_log_entry e = {.dir = JMD_LOG_NOTE, .peer = -1, .t = (double)*step, .step = *step,
+                           .data = data, .len = len};
+        (*step)++;
+        assert_int_equal(jmd_ledger_log_append(l, &e, NULL), 0);
+        if (i % every == every - 1 || i == n - 1) assert_int_equal(jmd_ledger_log_commit(l), 0);
+    }
+}
+
+/* Small commits, 20 ms apart, until the WAL's salt-1 differs from `was`
+ * (at most 10 s): 1 when it did. */
+static int wait_restart(jmd_ledger_log *l, const char *path, uint32_t was, int64_t *step)
+{
+    static const uint8_t one[8] = {1};
+    for (int k = 0; k < 500; k++) {
+        append_notes(l, 1, 1, one, sizeof one, step);
+        if (wal_salt1(path) != was) return 1;
+        nanosleep(&(struct timespec){0, 20000000}, NULL);
+    }
+    return 0;
+}
+
+/* The other way the WAL is rewound (src/ledger/log.c, "Restarting the
+ * WAL"): below the 32 MiB cap, once a checkpoint pass ends near the WAL's
+ * live end, the writer's next commit restarts it. 20 MB in commits of
+ * 1 MB (past the 16 MiB at which passes start, short of the cap), then
+ * small commits with time between them for the checkpointer to catch up:
+ * the WAL is written from its start again, and everything reopens. */
+static void test_wal_restart_tail(void **state)
+{
+    world *w = *state;
+    open_both(w, 1);
+    static uint8_t data[4000];
+    for (size_t i = 0; i < sizeof data; i++) data[i] = (uint8_t)(i * 11);
+    int64_t step = 0;
+    append_notes(w->a, 5000, 250, data, sizeof data, &step);
+    uint32_t salt = wal_salt1(w->pa);
+    assert_true(salt != 0);
+    assert_true(wait_restart(w->a, w->pa, salt, &step));
+    jmd_merkle_hash r1, r2;
+    assert_int_equal(jmd_ledger_log_root(w->a, &r1), 0);
+    uint64_t n = jmd_ledger_log_size(w->a);
+    close_both(w);
+    open_both(w, 0);
+    assert_int_equal(jmd_ledger_log_size(w->a), n);
+    assert_int_equal(jmd_ledger_log_root(w->a, &r2), 0);
+    assert_memory_equal(r1.b, r2.b, sizeof r1.b);
+}
+
+/* A reader of the file in another connection (as jmd verify of a live log
+ * would be) holds a snapshot while 40 MB are written, past the cap: the
+ * writer neither fails nor waits on it (the restart meets the reader and
+ * gives up at once; the WAL grows meanwhile), and once the reader is gone
+ * the WAL is rewound again. */
+static void test_wal_reader_in_the_way(void **state)
+{
+    world *w = *state;
+    open_both(w, 1);
+    sqlite3 *rd = NULL;
+    assert_int_equal(sqlite3_open_v2(w->pa, &rd, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(rd, "BEGIN; SELECT count(*) FROM blocks;", NULL, NULL, NULL),
+                     SQLITE_OK);
+    static uint8_t data[4000];
+    for (size_t i = 0; i < sizeof data; i++) data[i] = (uint8_t)(i * 13);
+    int64_t step = 0;
+    append_notes(w->a, 10000, 500, data, sizeof data, &step);
+    char wal[sizeof w->pa + 8];
+    snprintf(wal, sizeof wal, "%s-wal", w->pa);
+    struct stat sb;
+    assert_int_equal(stat(wal, &sb), 0);
+    assert_true(sb.st_size >= 40000000); /* held: nothing could be rewound */
+    uint32_t salt = wal_salt1(w->pa);
+    assert_int_equal(sqlite3_exec(rd, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(rd);
+    assert_true(wait_restart(w->a, w->pa, salt, &step));
+    assert_int_equal(jmd_ledger_log_size(w->a), (uint64_t)step);
+    close_both(w);
+    expect_verify(w->pa, NULL, 1, 0, 0, NULL);
+}
+
 static void test_approval(void **state)
 {
     world *w = *state;
@@ -1023,6 +1126,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_leaf_serialisation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_append_msg, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wal_checkpointer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wal_restart_tail, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wal_reader_in_the_way, setup, teardown),
         cmocka_unit_test_setup_teardown(test_approval, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cosign, setup, teardown),
         cmocka_unit_test_setup_teardown(test_verify_clean, setup, teardown),

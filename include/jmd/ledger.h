@@ -305,8 +305,12 @@ int jmd_ledger_auth_verify_enc(const jmd_msg *m, const uint8_t *pk, const jmd_le
  * jmd_dds_take_enc or jmd_msg_encode give it); it is compared with m
  * cheaply (jmd_msg_encoding_matches: every byte in debug builds; its
  * trailer against m's authenticator always), and the authenticator is
- * checked over its covered bytes without encoding m again.
- * JMD_EINVAL when enc is not m's; otherwise as jmd_ledger_auth_verify. */
+ * checked over its covered bytes without encoding m again. So in release
+ * builds the bytes are what is proven authentic: the caller must
+ * guarantee they are m's encoding (as the take does), since another m of
+ * the same length, kind, sequence number and authenticator would pass.
+ * JMD_EINVAL when enc is found not to be m's; otherwise as
+ * jmd_ledger_auth_verify. */
 int jmd_ledger_auth_verify_given(const jmd_msg *m, const uint8_t *pk,
                                  const jmd_ledger_pair_key *k, const uint8_t *enc, size_t len,
                                  char *err, size_t errlen);

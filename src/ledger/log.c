@@ -39,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -89,7 +90,11 @@ struct jmd_ledger_log {
     pthread_mutex_t ckpt_lock;
     pthread_cond_t ckpt_cond;
     int ckpt_running, ckpt_pending, ckpt_stop;
-    int ckpt_restart; /* a pass ended near the WAL's end: restart it */
+    int ckpt_busy;   /* a pass is running */
+    int ckpt_passed; /* a pass ended since the last restart, ckpt_done after it */
+    int ckpt_done;   /* frames of the WAL in the database after that pass */
+    int ckpt_retry;  /* WAL pages below which no restart is tried (one met a reader) */
+    pthread_cond_t ckpt_idle; /* signalled when a pass ends (monotonic clock) */
     int ckpt_pages, ckpt_tail, ckpt_cap; /* CKPT_BYTES, _TAIL, _CAP in this file's pages */
 };
 
@@ -116,25 +121,33 @@ struct jmd_ledger_log {
  * commits more often than a checkpoint takes never sees that. Under a
  * steady stream the WAL then grew without end (bench_fed: 490 MB a ledger
  * after 6 s, every frame a new block of the file system to allocate). So
- * when a passive pass ends less than CKPT_TAIL of WAL behind, the
- * checkpointer syncs both files and asks the writer, who at its next
- * commit (in the hook) runs SQLITE_CHECKPOINT_RESTART on its own
- * connection: it copies that short tail, and the next transaction writes
- * the WAL from its start again, over blocks the file already has. The
- * writer waits for that restart (bench_fed: ~10 ms median, ~4 times a
- * second per ledger at 200 k messages/s), not for the bulk of the copy.
- * If passes never get that close (a disk slower than the writer), at
- * CKPT_CAP of WAL the writer waits for the checkpointer (CKPT_WAIT_MS at
- * most) and restarts it the same way: the WAL stays bounded and the writer
- * goes at the disk's pace. A reader of the
- * file in another process (jmd verify of a live log) can keep a restart
- * from finishing; the frames are still copied and the next commit tries
- * again. */
+ * the writer rewinds it itself, in the hook after a commit, with
+ * SQLITE_CHECKPOINT_RESTART on its own connection (which copies what is
+ * left and syncs both files while the writer waits):
+ *  - when the last pass ended less than CKPT_TAIL behind the WAL's live
+ *    end (the pages the hook is given, not the size the pass started
+ *    from) and no pass is running: a short tail to copy;
+ *  - at CKPT_CAP of WAL whatever the distance, after waiting (at most
+ *    CKPT_WAIT_MS) for a running pass to end: SQLite does not wait for the
+ *    checkpoint lock, so the writer waits on ckpt_idle. The WAL stays
+ *    bounded, and a writer faster than the disk goes at the disk's pace.
+ * Each pass ends by syncing the database and WAL files through the
+ * checkpointer's own file handles (a pass that does not reach the live end
+ * leaves the database unsynced, and synchronous=NORMAL syncs the WAL only
+ * when a checkpoint starts), so the restart has only the last pages to
+ * sync. The restart runs with no busy handler: a reader in another process
+ * (jmd verify of a live log) holds it off at once rather than holding the
+ * writer (the frames are still copied up to the reader's snapshot), and
+ * no restart is tried again until the WAL has grown by a quarter of
+ * CKPT_BYTES. */
 
 #define CKPT_BYTES (16 << 20)
-#define CKPT_TAIL (1 << 20)
+#define CKPT_TAIL (4 << 20)
 #define CKPT_CAP (32 << 20)
 #define CKPT_WAIT_MS 5000
+/* The busy timeout of a log's connections (a writer of another handle, a
+ * checkpoint in the way). */
+#define LOG_BUSY_MS 5000
 
 /* Syncs the database (op SQLITE_FCNTL_FILE_POINTER) or WAL
  * (SQLITE_FCNTL_JOURNAL_POINTER) file of connection db to the disk;
@@ -155,33 +168,42 @@ static void *checkpointer_main(void *arg)
             pthread_cond_wait(&log->ckpt_cond, &log->ckpt_lock);
         if (log->ckpt_stop) break;
         log->ckpt_pending = 0;
+        log->ckpt_busy = 1;
         pthread_mutex_unlock(&log->ckpt_lock);
         int nlog = -1, ndone = -1;
         int rc = sqlite3_wal_checkpoint_v2(log->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE,
                                            &nlog, &ndone);
-        int near = rc == SQLITE_OK && nlog >= 0 && ndone >= 0 && nlog - ndone <= log->ckpt_tail;
-        if (near) {
-            /* A pass that does not reach the WAL's live end copies without
-             * syncing the database file, and synchronous=NORMAL syncs the
-             * WAL only when a checkpoint starts: both files now hold a
-             * WAL's worth of unsynced pages, which the restart would sync
-             * while the writer waits (~20 ms for 16 MiB, ~72 ms for 64
-             * MiB). Synced here, beside the writer, through this
-             * connection's own file handles, they leave the restart ~10 ms
-             * (bench_fed, median). */
+        if (rc == SQLITE_OK) {
             sync_file(log->ckpt_db, SQLITE_FCNTL_FILE_POINTER);
             sync_file(log->ckpt_db, SQLITE_FCNTL_JOURNAL_POINTER);
         }
         pthread_mutex_lock(&log->ckpt_lock);
-        if (near) {
-            /* No pass of its own meanwhile: the writer's restart would
-             * find the checkpoint lock taken and give up. */
-            log->ckpt_restart = 1;
-            log->ckpt_pending = 0;
+        log->ckpt_busy = 0;
+        if (rc == SQLITE_OK && ndone >= 0) {
+            log->ckpt_done = ndone;
+            log->ckpt_passed = 1;
         }
+        pthread_cond_broadcast(&log->ckpt_idle);
     }
     pthread_mutex_unlock(&log->ckpt_lock);
     return NULL;
+}
+
+/* Waits (ckpt_lock held) until no pass runs, at most CKPT_WAIT_MS: 1 when
+ * none does. */
+static int wait_idle_locked(jmd_ledger_log *log)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += CKPT_WAIT_MS / 1000;
+    until.tv_nsec += (long)(CKPT_WAIT_MS % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    while (log->ckpt_busy)
+        if (pthread_cond_timedwait(&log->ckpt_idle, &log->ckpt_lock, &until) != 0) break;
+    return !log->ckpt_busy;
 }
 
 /* sqlite3_wal_hook: after every commit, in the committing thread, with the
@@ -191,24 +213,30 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
     jmd_ledger_log *log = arg;
     int restart = 0;
     pthread_mutex_lock(&log->ckpt_lock);
-    if (log->ckpt_restart) {
-        log->ckpt_restart = 0;
-        restart = 1;
-    } else if (pages >= log->ckpt_pages) {
+    if (pages >= log->ckpt_pages && pages >= log->ckpt_retry) {
+        if (pages >= log->ckpt_cap)
+            restart = wait_idle_locked(log);
+        else
+            restart = !log->ckpt_busy && log->ckpt_passed && log->ckpt_done <= pages &&
+                      pages - log->ckpt_done <= log->ckpt_tail;
+    }
+    if (restart) {
+        /* Nothing of the checkpointer's in the way meanwhile: a pass asked
+         * for earlier is dropped (the restart copies what it would). */
+        log->ckpt_pending = 0;
+        log->ckpt_passed = 0;
+    } else if (pages >= log->ckpt_pages && !log->ckpt_busy) {
         log->ckpt_pending = 1;
         pthread_cond_signal(&log->ckpt_cond);
     }
     pthread_mutex_unlock(&log->ckpt_lock);
-    if (pages >= log->ckpt_cap) {
-        /* Waits for the checkpointer's pass (the checkpoint lock) and for
-         * readers, then copies the rest: the writer is held to the disk. */
-        sqlite3_busy_timeout(db, CKPT_WAIT_MS);
-        (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+    if (restart) {
         sqlite3_busy_timeout(db, 0);
-    } else if (restart) {
-        /* No busy handler: if anyone is in the way, the next commit (with
-         * the checkpointer asked again) tries once more. */
-        (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+        int rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+        sqlite3_busy_timeout(db, LOG_BUSY_MS);
+        pthread_mutex_lock(&log->ckpt_lock);
+        log->ckpt_retry = rc == SQLITE_OK ? 0 : pages + log->ckpt_pages / 4;
+        pthread_mutex_unlock(&log->ckpt_lock);
     }
     return SQLITE_OK;
 }
@@ -236,10 +264,23 @@ static void checkpointer_start(jmd_ledger_log *log)
         pthread_mutex_destroy(&log->ckpt_lock);
         return;
     }
+    /* The writer's wait at the cap counts on the monotonic clock. */
+    pthread_condattr_t ca;
+    int cok = 0;
+    if (pthread_condattr_init(&ca) == 0) {
+        cok = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 &&
+              pthread_cond_init(&log->ckpt_idle, &ca) == 0;
+        pthread_condattr_destroy(&ca);
+    }
+    if (!cok) {
+        pthread_cond_destroy(&log->ckpt_cond);
+        pthread_mutex_destroy(&log->ckpt_lock);
+        return;
+    }
     if (sqlite3_open_v2(log->path, &log->ckpt_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK)
         goto fail;
-    sqlite3_busy_timeout(log->ckpt_db, 5000);
+    sqlite3_busy_timeout(log->ckpt_db, LOG_BUSY_MS);
     /* A connection opens its file lazily; until it has read it, it does
      * not know the file is WAL and a checkpoint does nothing. */
     if (sqlite3_exec(log->ckpt_db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK)
@@ -251,6 +292,7 @@ static void checkpointer_start(jmd_ledger_log *log)
 fail:
     sqlite3_close(log->ckpt_db);
     log->ckpt_db = NULL;
+    pthread_cond_destroy(&log->ckpt_idle);
     pthread_cond_destroy(&log->ckpt_cond);
     pthread_mutex_destroy(&log->ckpt_lock);
 }
@@ -267,6 +309,7 @@ static void checkpointer_stop(jmd_ledger_log *log)
     sqlite3_close(log->ckpt_db);
     log->ckpt_db = NULL;
     log->ckpt_running = 0;
+    pthread_cond_destroy(&log->ckpt_idle);
     pthread_cond_destroy(&log->ckpt_cond);
     pthread_mutex_destroy(&log->ckpt_lock);
 }
@@ -782,7 +825,7 @@ int jmd_ledger_log_open(const char *path, const char *party,
                    log->db ? sqlite3_errmsg(log->db) : "out of memory");
         goto fail_db;
     }
-    sqlite3_busy_timeout(log->db, 5000);
+    sqlite3_busy_timeout(log->db, LOG_BUSY_MS);
     if (create) {
         /* 16 KiB pages (set before the first table; a file keeps its page
          * size). A commit rewrites the last, partly filled page of the
