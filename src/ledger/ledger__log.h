@@ -81,4 +81,15 @@ int jmd_ledger__meta_get(sqlite3 *db, const char *key, void *buf, size_t cap, si
 int jmd_ledger__meta_check(sqlite3 *db, char party[JMD_LEDGER_PARTY_MAX + 1],
                            uint8_t pk[JMD_LEDGER_PK_SIZE], char *why, size_t whylen);
 
+/* What the WAL checkpointer did since the log was opened (log.c,
+ * "Restarting the WAL"): restarts by the writer after a pass ended near the
+ * WAL's end (tail) or at the cap (cap), restarts a reader held off
+ * (failed), and rewinds the writer noticed (rewound: its own and SQLite's).
+ * For tests; all 0 without a checkpointer thread. */
+typedef struct {
+    int tail, cap, failed, rewound;
+} jmd_ledger__ckpt_stats;
+
+void jmd_ledger__log_ckpt_stats(jmd_ledger_log *log, jmd_ledger__ckpt_stats *out);
+
 #endif

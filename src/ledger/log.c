@@ -94,6 +94,9 @@ struct jmd_ledger_log {
     int ckpt_passed; /* a pass ended since the last restart, ckpt_done after it */
     int ckpt_done;   /* frames of the WAL in the database after that pass */
     int ckpt_retry;  /* WAL pages below which no restart is tried (one met a reader) */
+    int ckpt_last;   /* the WAL's pages at the last commit: fewer now means rewound */
+    unsigned ckpt_gen; /* WALs since open (a rewind starts a new one) */
+    jmd_ledger__ckpt_stats ckpt_stats;
     pthread_cond_t ckpt_idle; /* signalled when a pass ends (monotonic clock) */
     int ckpt_pages, ckpt_tail, ckpt_cap; /* CKPT_BYTES, _TAIL, _CAP in this file's pages */
 };
@@ -139,7 +142,13 @@ struct jmd_ledger_log {
  * (jmd verify of a live log) holds it off at once rather than holding the
  * writer (the frames are still copied up to the reader's snapshot), and
  * no restart is tried again until the WAL has grown by a quarter of
- * CKPT_BYTES. */
+ * CKPT_BYTES (but at the cap, whatever the distance). The hook notices a
+ * rewind (fewer pages than at the last commit: its own restart, or
+ * SQLite's when a pass had copied every frame) and forgets what it knew
+ * of the old WAL: the last pass's position and the retry point; a pass
+ * that ran over a WAL since rewound is not taken as a position. Note that
+ * RESTART itself does not rewrite the WAL: it makes the next write start
+ * from the WAL's beginning. */
 
 #define CKPT_BYTES (16 << 20)
 #define CKPT_TAIL (4 << 20)
@@ -169,6 +178,7 @@ static void *checkpointer_main(void *arg)
         if (log->ckpt_stop) break;
         log->ckpt_pending = 0;
         log->ckpt_busy = 1;
+        unsigned gen = log->ckpt_gen;
         pthread_mutex_unlock(&log->ckpt_lock);
         int nlog = -1, ndone = -1;
         int rc = sqlite3_wal_checkpoint_v2(log->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE,
@@ -179,7 +189,8 @@ static void *checkpointer_main(void *arg)
         }
         pthread_mutex_lock(&log->ckpt_lock);
         log->ckpt_busy = 0;
-        if (rc == SQLITE_OK && ndone >= 0) {
+        /* A pass over a WAL since rewound says nothing about this one. */
+        if (rc == SQLITE_OK && ndone >= 0 && gen == log->ckpt_gen) {
             log->ckpt_done = ndone;
             log->ckpt_passed = 1;
         }
@@ -211,14 +222,29 @@ static int wait_idle_locked(jmd_ledger_log *log)
 static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
     jmd_ledger_log *log = arg;
-    int restart = 0;
+    int restart = 0, cap = 0;
+    int q = log->ckpt_pages / 4;
     pthread_mutex_lock(&log->ckpt_lock);
+    if (pages < log->ckpt_last) {
+        /* Rewound since the last commit (by this hook's restart, or by
+         * SQLite itself when a pass had copied every frame): what was
+         * known of the old WAL no longer holds. */
+        log->ckpt_gen++;
+        log->ckpt_passed = 0;
+        log->ckpt_retry = 0;
+        log->ckpt_stats.rewound++;
+    }
+    log->ckpt_last = pages;
     if (pages >= log->ckpt_pages && pages >= log->ckpt_retry) {
-        if (pages >= log->ckpt_cap)
+        if (pages >= log->ckpt_cap) {
+            cap = 1;
             restart = wait_idle_locked(log);
-        else
+            /* A pass longer than the wait: not again before 4 MiB more. */
+            if (!restart) log->ckpt_retry = pages + q;
+        } else {
             restart = !log->ckpt_busy && log->ckpt_passed && log->ckpt_done <= pages &&
                       pages - log->ckpt_done <= log->ckpt_tail;
+        }
     }
     if (restart) {
         /* Nothing of the checkpointer's in the way meanwhile: a pass asked
@@ -235,10 +261,32 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
         int rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
         sqlite3_busy_timeout(db, LOG_BUSY_MS);
         pthread_mutex_lock(&log->ckpt_lock);
-        log->ckpt_retry = rc == SQLITE_OK ? 0 : pages + log->ckpt_pages / 4;
+        if (rc == SQLITE_OK) {
+            /* The next write starts the WAL again (ckpt_last then sees it). */
+            log->ckpt_retry = 0;
+            if (cap)
+                log->ckpt_stats.cap++;
+            else
+                log->ckpt_stats.tail++;
+        } else {
+            /* A reader in the way: tried again 4 MiB on, and at the cap
+             * whatever the distance. */
+            int next = pages + q;
+            log->ckpt_retry = pages >= log->ckpt_cap || next < log->ckpt_cap ? next : log->ckpt_cap;
+            log->ckpt_stats.failed++;
+        }
         pthread_mutex_unlock(&log->ckpt_lock);
     }
     return SQLITE_OK;
+}
+
+void jmd_ledger__log_ckpt_stats(jmd_ledger_log *log, jmd_ledger__ckpt_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!log || !log->ckpt_running) return;
+    pthread_mutex_lock(&log->ckpt_lock);
+    *out = log->ckpt_stats;
+    pthread_mutex_unlock(&log->ckpt_lock);
 }
 
 /* Starts the checkpointer; on any failure leaves SQLite's own automatic
