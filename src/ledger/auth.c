@@ -109,14 +109,14 @@ void jmd_ledger_pair_key_wipe(jmd_ledger_pair_key *k)
     if (k) sodium_memzero(k, sizeof *k);
 }
 
-/* The MAC from k's keyed states when they are k's key's (constant-time
- * compare: which bytes of a hand-edited key differ must not leak), else
- * from the key. */
 _Static_assert(sizeof ((jmd_ledger_pair_key *)0)->key == crypto_verify_32_BYTES &&
                    sizeof ((jmd_ledger_pair_key *)0)->mid_key == crypto_verify_32_BYTES &&
                    JMD_LEDGER_MAC_SIZE == crypto_verify_32_BYTES,
                "keys and MACs are compared with crypto_verify_32");
 
+/* The MAC from k's keyed states when they are k's key's (constant-time
+ * compare: which bytes of a hand-edited key differ must not leak), else
+ * from the key. */
 static int mac_of(const jmd_ledger_pair_key *k, const uint8_t *msg, size_t len,
                   uint8_t mac[JMD_LEDGER_MAC_SIZE])
 {
